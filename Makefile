@@ -1,0 +1,58 @@
+# pushwire — the two commands a user needs:
+#   make run    install what is missing, build, start the server with its demo
+#   make test   the same set-up, then every test
+BUILD      ?= build
+FUZZ_BUILD ?= build-fuzz
+JOBS       ?= $(shell nproc)
+ARGS       ?=
+FUZZ_SECONDS ?= 30
+CMAKE_BUILD_TYPE ?= RelWithDebInfo
+
+.PHONY: all deps test-deps npm web build run test unit integration fuzz browser bench clean
+
+all: build
+
+deps:
+	@scripts/install-deps.sh run
+
+test-deps:
+	@scripts/install-deps.sh test
+
+# node_modules is refreshed only when the lockfile changes.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+npm: node_modules/.package-lock.json
+
+web: npm
+	npm run --silent build:web
+
+build: deps web
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=$(CMAKE_BUILD_TYPE) >/dev/null
+	cmake --build $(BUILD) -j $(JOBS)
+
+run: build
+	./$(BUILD)/pushwire $(ARGS)
+
+test: test-deps build
+	$(MAKE) --no-print-directory unit integration fuzz browser
+
+unit:
+	cd $(BUILD) && ctest --output-on-failure
+
+integration:
+	node --test --test-concurrency=1 tests/integration/
+
+browser:
+	@if ls tests/browser/*.test.mjs >/dev/null 2>&1; then node --test --test-concurrency=1 tests/browser/; fi
+
+fuzz:
+	CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -DPUSHWIRE_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzzers
+	scripts/run-fuzzers.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
+
+bench: build
+	bench/compare.sh
+
+clean:
+	rm -rf $(BUILD) $(FUZZ_BUILD)

@@ -1,0 +1,100 @@
+// pushwire: every browser push technique from one server over one pub/sub core.
+#include <uv.h>
+
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+
+#include "app/options.h"
+#include "app/server.h"
+#include "app/server_config.h"
+#include "util/log.h"
+
+namespace {
+
+struct MainLoop {
+  uv_loop_t loop;
+  uv_signal_t sigint, sigterm;
+  uv_timer_t sweep;
+  pushwire::app::Server* server;
+  bool stopping = false;
+};
+
+void on_signal(uv_signal_t* handle, int signum) {
+  auto* main = static_cast<MainLoop*>(handle->data);
+  if (main->stopping) return;
+  main->stopping = true;
+  PW_LOG(info, "received ", signum == SIGINT ? "SIGINT" : "SIGTERM", ", stopping");
+  main->server->stop();
+  uv_close(reinterpret_cast<uv_handle_t*>(&main->sigint), nullptr);
+  uv_close(reinterpret_cast<uv_handle_t*>(&main->sigterm), nullptr);
+  uv_close(reinterpret_cast<uv_handle_t*>(&main->sweep), nullptr);
+}
+
+void on_sweep(uv_timer_t* handle) { static_cast<MainLoop*>(handle->data)->server->broker().sweep(); }
+
+std::string url_host(const std::string& host) {
+  return host.find(':') != std::string::npos ? "[" + host + "]" : host;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace pushwire;
+  const app::ParseResult parsed = app::parse_options(argc, argv);
+  switch (parsed.action) {
+    case app::ParseResult::Action::help:
+      std::cout << app::help_text();
+      return 0;
+    case app::ParseResult::Action::version:
+      std::cout << parsed.message << "\n";
+      return 0;
+    case app::ParseResult::Action::error:
+      std::cerr << "pushwire: " << parsed.message << "\n";
+      return 2;
+    case app::ParseResult::Action::run:
+      break;
+  }
+  const app::Options& options = parsed.options;
+  util::LogLevel level;
+  if (util::parse_log_level(options.log_level, level)) util::set_log_level(level);
+  if (!options.redis_url.empty()) {
+    std::cerr << "pushwire: --redis is not available in this version; run without it for the in-memory broker\n";
+    return 2;
+  }
+  std::signal(SIGPIPE, SIG_IGN);
+
+  app::Server server(app::make_server_config(options));
+  std::string error;
+  const uint16_t port = server.start(error);
+  if (port == 0) {
+    std::cerr << "pushwire: " << error << "\n";
+    server.stop();
+    server.wait();
+    return 1;
+  }
+  PW_LOG(info, "pushwire started: ", options.threads, " threads, history ", options.history, " messages / ",
+         options.history_ttl_s, " s, max message ", options.max_message_bytes, " bytes",
+         options.publish_key.empty() ? ", publishing open" : ", publish key required");
+  std::printf("listening on http://%s:%u\n", url_host(options.listen_host).c_str(), port);
+  std::fflush(stdout);
+
+  MainLoop main;
+  main.server = &server;
+  uv_loop_init(&main.loop);
+  for (uv_signal_t* signal : {&main.sigint, &main.sigterm}) {
+    uv_signal_init(&main.loop, signal);
+    signal->data = &main;
+  }
+  uv_signal_start(&main.sigint, on_signal, SIGINT);
+  uv_signal_start(&main.sigterm, on_signal, SIGTERM);
+  uv_timer_init(&main.loop, &main.sweep);
+  main.sweep.data = &main;
+  uv_timer_start(&main.sweep, on_sweep, 1000, 1000);
+  uv_run(&main.loop, UV_RUN_DEFAULT);
+  uv_loop_close(&main.loop);
+
+  server.wait();
+  PW_LOG(info, "stopped");
+  return 0;
+}

@@ -1,0 +1,69 @@
+#include "app/metrics_text.h"
+
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+
+#include "net/connection.h"
+
+namespace pushwire::app {
+
+namespace {
+void metric(std::string& out, const char* name, const char* type, const char* help, double value) {
+  out += "# HELP ";
+  out += name;
+  out += ' ';
+  out += help;
+  out += "\n# TYPE ";
+  out += name;
+  out += ' ';
+  out += type;
+  out += '\n';
+  out += name;
+  out += ' ';
+  char number[32];
+  std::snprintf(number, sizeof number, "%.17g", value);
+  out += number;
+  out += '\n';
+}
+
+double resident_bytes() {
+  std::ifstream statm("/proc/self/statm");
+  long pages = 0, resident = 0;
+  statm >> pages >> resident;
+  return static_cast<double>(resident) * static_cast<double>(sysconf(_SC_PAGESIZE));
+}
+
+double cpu_seconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+         static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
+}  // namespace
+
+std::string metrics_text(transports::Context& context) {
+  const util::Metrics& m = context.metrics;
+  std::string out;
+  out.reserve(2048);
+  auto get = [](const auto& atomic) { return static_cast<double>(atomic.load(std::memory_order_relaxed)); };
+  metric(out, "pushwire_connections_open", "gauge", "TCP connections open now.", static_cast<double>(net::Connection::open_count()));
+  metric(out, "pushwire_connections_total", "counter", "TCP connections accepted.", get(m.connections_total));
+  metric(out, "pushwire_messages_published_total", "counter", "Messages published.", get(m.messages_published_total));
+  metric(out, "pushwire_deliveries_total", "counter", "Messages handed to subscribers.", get(m.deliveries_total));
+  metric(out, "pushwire_subscribers_open", "gauge", "Subscriptions open now, all techniques.", get(m.subscribers_open));
+  metric(out, "pushwire_slow_subscribers_disconnected_total", "counter",
+         "Subscribers cut off because their unsent bytes passed --max-pending-bytes.",
+         get(m.slow_subscribers_disconnected_total));
+  metric(out, "pushwire_gaps_total", "counter", "Resumes that could not be complete (gap signalled).",
+         get(m.gaps_total));
+  metric(out, "pushwire_channels", "gauge", "Channels with kept messages.",
+         static_cast<double>(context.broker.channel_count()));
+  metric(out, "process_resident_memory_bytes", "gauge", "Resident memory size in bytes.", resident_bytes());
+  metric(out, "process_cpu_seconds_total", "counter", "User and system CPU time in seconds.", cpu_seconds());
+  return out;
+}
+
+}  // namespace pushwire::app

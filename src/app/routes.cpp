@@ -1,0 +1,30 @@
+#include "app/routes.h"
+
+#include "app/metrics_text.h"
+#include "http/exchange.h"
+#include "transports/poll.h"
+#include "transports/publish.h"
+
+namespace pushwire::app {
+
+void add_routes(http::Router& router, transports::Context& context, const http::StaticFiles& static_files) {
+  using http::Exchange;
+  auto bind = [&context](void (*handler)(transports::Context&, Exchange&, std::string_view)) {
+    return [&context, handler](Exchange& exchange, std::string_view rest) { handler(context, exchange, rest); };
+  };
+  router.add("/healthz", "GET, HEAD", [](Exchange& exchange, std::string_view) {
+    exchange.respond(200, "text/plain; charset=utf-8", "ok");
+  });
+  router.add("/metrics", "GET", [&context](Exchange& exchange, std::string_view) {
+    exchange.respond(200, "text/plain; version=0.0.4; charset=utf-8", metrics_text(context));
+  });
+  router.add("/pub/", "POST", bind(transports::handle_publish));
+  router.add("/poll/", "GET", bind(transports::handle_poll));
+  router.add("/lp/", "GET", bind(transports::handle_long_poll));
+  router.add("/jsonp/", "GET", bind(transports::handle_jsonp));
+  router.set_fallback([&static_files](Exchange& exchange, std::string_view path) {
+    static_files.serve(exchange, path);
+  });
+}
+
+}  // namespace pushwire::app

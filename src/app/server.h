@@ -1,0 +1,34 @@
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "app/server_config.h"
+#include "app/worker.h"
+#include "broker/broker.h"
+#include "util/metrics.h"
+
+namespace pushwire::app {
+
+// The whole server: one broker and `threads` workers listening on one port.
+class Server {
+ public:
+  explicit Server(ServerConfig config);
+  ~Server();
+
+  // Binds every worker's listener and starts their threads. Returns the port
+  // (the chosen one when asked for port 0), or 0 with `error` set.
+  uint16_t start(std::string& error);
+  void stop();  // graceful; any thread
+  void wait();  // until every worker has stopped
+
+  broker::Broker& broker() { return *broker_; }
+
+ private:
+  ServerConfig config_;
+  util::Metrics metrics_;
+  std::unique_ptr<broker::Broker> broker_;
+  std::vector<std::unique_ptr<Worker>> workers_;
+};
+
+}  // namespace pushwire::app

@@ -1,0 +1,72 @@
+#include "app/worker.h"
+
+#include "app/routes.h"
+#include "app/server_config.h"
+#include "util/clock.h"
+#include "util/log.h"
+
+namespace pushwire::app {
+
+namespace {
+constexpr int64_t kShutdownGraceMs = 5000;
+}
+
+Worker::Worker(const ServerConfig& config, broker::Broker& broker, util::Metrics& metrics)
+    : config_(config),
+      fanout_([this] { loop_.post([this] { fanout_.drain(); }); }),
+      context_{broker, fanout_, loop_, config.transports, metrics},
+      static_files_(config.static_dir),
+      listener_(loop_, [this](net::Connection& connection) {
+        util::Metrics::add(context_.metrics.connections_total);
+        connection.set_handler(
+            std::make_unique<http::HttpSession>(connection, router_, config_.cors, config_.http));
+      }) {
+  broker.attach(&fanout_);
+  add_routes(router_, context_, static_files_);
+  loop_.set_tick([this](int64_t now_ms) { on_tick(now_ms); });
+}
+
+Worker::~Worker() { join(); }
+
+uint16_t Worker::listen(const std::string& host, uint16_t port, std::string& error) {
+  return listener_.listen(host, port, error);
+}
+
+void Worker::start() {
+  thread_ = std::thread([this] { loop_.run(); });
+}
+
+void Worker::request_shutdown() {
+  loop_.post([this] { shut_down(); });
+}
+
+void Worker::join() {
+  if (thread_.joinable()) thread_.join();
+}
+
+void Worker::on_tick(int64_t now_ms) {
+  if (shutdown_deadline_ms_ && now_ms > shutdown_deadline_ms_) {
+    net::Connection::for_each(loop_, [](net::Connection& c, int64_t) { c.abort(); }, 0);
+    return;
+  }
+  net::Connection::for_each(
+      loop_, [](net::Connection& c, int64_t now) {
+        if (auto* handler = c.handler()) handler->on_tick(now);
+      },
+      now_ms);
+}
+
+void Worker::shut_down() {
+  listener_.close();
+  net::Connection::for_each(
+      loop_, [](net::Connection& c, int64_t) {
+        if (auto* handler = c.handler()) handler->on_shutdown();
+        else c.close();
+      },
+      0);
+  // Clients that do not read what is left for them are cut off after a grace period.
+  shutdown_deadline_ms_ = util::steady_ms() + kShutdownGraceMs;
+  loop_.shut_down();
+}
+
+}  // namespace pushwire::app

@@ -1,0 +1,48 @@
+#pragma once
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "broker/broker.h"
+#include "core/fanout.h"
+#include "http/cors.h"
+#include "http/http_session.h"
+#include "http/router.h"
+#include "http/static_files.h"
+#include "net/event_loop.h"
+#include "net/listener.h"
+#include "transports/context.h"
+#include "util/metrics.h"
+
+namespace pushwire::app {
+
+struct ServerConfig;
+
+// One event-loop thread: its listener, its connections, its subscribers.
+class Worker {
+ public:
+  Worker(const ServerConfig& config, broker::Broker& broker, util::Metrics& metrics);
+  ~Worker();
+
+  // Binds (port 0 on the first worker picks the port the others then share).
+  uint16_t listen(const std::string& host, uint16_t port, std::string& error);
+  void start();                // runs the loop on a new thread
+  void request_shutdown();     // any thread
+  void join();
+
+ private:
+  void shut_down();  // on the loop's thread
+  void on_tick(int64_t now_ms);
+
+  const ServerConfig& config_;
+  net::EventLoop loop_;
+  core::Fanout fanout_;
+  transports::Context context_;
+  http::Router router_;
+  http::StaticFiles static_files_;
+  net::Listener listener_;
+  int64_t shutdown_deadline_ms_ = 0;  // set once stopping: then stragglers are cut off
+  std::thread thread_;
+};
+
+}  // namespace pushwire::app

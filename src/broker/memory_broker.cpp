@@ -1,0 +1,66 @@
+#include "broker/memory_broker.h"
+
+#include "util/clock.h"
+
+namespace pushwire::broker {
+
+MemoryBroker::MemoryBroker(core::HistoryLimits limits, core::IdScheme ids) : limits_(limits), ids_(std::move(ids)) {}
+
+void MemoryBroker::publish(std::string_view channel, std::string_view event, std::string data, PublishDone done) {
+  auto message = std::make_shared<core::Message>();
+  message->channel = channel;
+  message->event = event;
+  message->data = std::move(data);
+  core::MessagePtr shared;
+  {
+    std::lock_guard lock(mutex_);
+    message->seq = ++last_seq_;
+    message->id = ids_.make_id(message->seq);
+    message->time_ms = util::wall_ms();
+    auto& history = channels_[message->channel];
+    if (!history) history = std::make_unique<core::History>(limits_, message->seq - 1);
+    shared = std::move(message);
+    history->append(shared, util::steady_ms());
+    // Posting under the lock gives every thread the same per-channel order.
+    for (core::Fanout* fanout : fanouts_) fanout->post(shared);
+  }
+  done(std::move(shared));
+}
+
+void MemoryBroker::replay(std::string_view channel, const std::string* since, ReplayDone done) {
+  const core::Cursor cursor = core::Cursor::parse(since, ids_);
+  core::Replay replay;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = channels_.find(std::string(channel));
+    if (it != channels_.end()) {
+      replay = it->second->replay(cursor, util::steady_ms());
+    } else {
+      // Nothing kept: any earlier messages of this channel are gone.
+      core::History empty(limits_, last_seq_);
+      replay = empty.replay(cursor, 0);
+    }
+  }
+  done(std::move(replay));
+}
+
+void MemoryBroker::attach(core::Fanout* fanout) {
+  std::lock_guard lock(mutex_);
+  fanouts_.push_back(fanout);
+}
+
+void MemoryBroker::sweep() {
+  const int64_t now = util::steady_ms();
+  std::lock_guard lock(mutex_);
+  for (auto it = channels_.begin(); it != channels_.end();) {
+    it->second->expire(now);
+    it = it->second->empty() ? channels_.erase(it) : std::next(it);
+  }
+}
+
+size_t MemoryBroker::channel_count() {
+  std::lock_guard lock(mutex_);
+  return channels_.size();
+}
+
+}  // namespace pushwire::broker

@@ -1,0 +1,83 @@
+#include "core/fanout.h"
+
+#include <algorithm>
+
+namespace pushwire::core {
+
+Fanout::Fanout(std::function<void()> wake) : wake_(std::move(wake)) {}
+
+void Fanout::post(MessagePtr message) {
+  bool was_empty;
+  {
+    std::lock_guard lock(inbox_mutex_);
+    was_empty = inbox_.empty();
+    inbox_.push_back(std::move(message));
+  }
+  if (was_empty) wake_();
+}
+
+void Fanout::drain() {
+  {
+    std::lock_guard lock(inbox_mutex_);
+    draining_.swap(inbox_);
+  }
+  for (const MessagePtr& message : draining_) deliver(message);
+  draining_.clear();
+}
+
+void Fanout::deliver(const MessagePtr& message) {
+  auto it = channels_.find(message->channel);
+  if (it == channels_.end()) return;
+  List& list = it->second;
+  delivering_ = &list;
+  // Subscribers added during this walk are appended and were already served
+  // by their replay, so the walk stops at the size it started with.
+  const size_t count = list.size();
+  for (size_t i = 0; i < count; ++i)
+    if (Subscriber* s = list[i]) s->deliver(message);
+  delivering_ = nullptr;
+  if (delivering_has_holes_) {
+    delivering_has_holes_ = false;
+    compact(list);
+    // Not through `it`: an add() during the walk may have rehashed the map.
+    if (list.empty()) channels_.erase(message->channel);
+  }
+}
+
+void Fanout::add(std::string_view channel, Subscriber* subscriber) {
+  auto it = channels_.find(channel);
+  if (it == channels_.end()) it = channels_.emplace(std::string(channel), List{}).first;
+  subscriber->fanout_index_ = it->second.size();
+  it->second.push_back(subscriber);
+  ++subscriber_count_;
+}
+
+void Fanout::remove(std::string_view channel, Subscriber* subscriber) {
+  auto it = channels_.find(channel);
+  if (it == channels_.end()) return;
+  List& list = it->second;
+  const size_t index = subscriber->fanout_index_;
+  if (index >= list.size() || list[index] != subscriber) return;
+  --subscriber_count_;
+  if (&list == delivering_) {  // keep indexes stable during the walk
+    list[index] = nullptr;
+    delivering_has_holes_ = true;
+    return;
+  }
+  list[index] = list.back();
+  list[index]->fanout_index_ = index;
+  list.pop_back();
+  if (list.empty()) channels_.erase(it);
+}
+
+void Fanout::compact(List& list) {
+  size_t out = 0;
+  for (Subscriber* s : list) {
+    if (!s) continue;
+    s->fanout_index_ = out;
+    list[out++] = s;
+  }
+  list.resize(out);
+}
+
+}  // namespace pushwire::core

@@ -1,0 +1,54 @@
+#pragma once
+#include <functional>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "core/message.h"
+#include "core/subscriber.h"
+
+namespace pushwire::core {
+
+// The subscribers of one event-loop thread, by channel, and that thread's
+// inbox of published messages. Any thread may post(); only the owning thread
+// calls drain(), add() and remove(), so delivery to a subscriber takes no lock.
+class Fanout {
+ public:
+  // `wake` is called (from any thread) when the inbox goes from empty to not
+  // empty; the owner answers by calling drain() on its own thread.
+  explicit Fanout(std::function<void()> wake);
+  Fanout(const Fanout&) = delete;
+  Fanout& operator=(const Fanout&) = delete;
+
+  void post(MessagePtr message);
+  void drain();
+
+  void add(std::string_view channel, Subscriber* subscriber);
+  void remove(std::string_view channel, Subscriber* subscriber);
+
+  size_t subscriber_count() const { return subscriber_count_; }
+  size_t channel_count() const { return channels_.size(); }
+
+ private:
+  using List = std::vector<Subscriber*>;
+  void deliver(const MessagePtr& message);
+  void compact(List& list);
+
+  std::function<void()> wake_;
+  std::mutex inbox_mutex_;
+  std::vector<MessagePtr> inbox_;
+  std::vector<MessagePtr> draining_;
+
+  struct StringHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, List, StringHash, std::equal_to<>> channels_;
+  size_t subscriber_count_ = 0;
+  List* delivering_ = nullptr;     // the list being walked, whose removals wait
+  bool delivering_has_holes_ = false;
+};
+
+}  // namespace pushwire::core

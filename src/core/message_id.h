@@ -1,0 +1,39 @@
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace pushwire::core {
+
+// Message ids are "<run>-<seq>": `run` is a token drawn when the server starts,
+// `seq` the message's place in this run's publish order. An id from an earlier
+// run (or anything else that is not ours) is therefore recognised as unknown
+// instead of being misread as a position. Clients treat ids as opaque.
+class IdScheme {
+ public:
+  IdScheme();                                  // a fresh random run token
+  explicit IdScheme(std::string run_token);    // for tests
+  std::string make_id(uint64_t seq) const;
+  std::optional<uint64_t> parse(std::string_view id) const;
+  const std::string& run_token() const { return run_; }
+
+ private:
+  std::string run_;
+};
+
+// Where a subscriber wants to start.
+struct Cursor {
+  enum class Kind {
+    newest,   // no `since`: only messages published from now on
+    oldest,   // since=0: everything still kept
+    after,    // since=ID of this run: what came after seq
+    unknown,  // an id we cannot place: everything kept, with a gap signal
+  };
+  Kind kind = Kind::newest;
+  uint64_t seq = 0;
+
+  static Cursor parse(const std::string* since, const IdScheme& ids);
+};
+
+}  // namespace pushwire::core

@@ -1,0 +1,74 @@
+#include "http/exchange.h"
+
+#include "http/http_session.h"
+#include "util/json_escape.h"
+
+namespace pushwire::http {
+
+namespace {
+bool has_header(const HeaderList& headers, std::string_view name) {
+  for (const auto& header : headers)
+    if (header.first == name) return true;
+  return false;
+}
+}  // namespace
+
+net::Connection& Exchange::connection() { return session_.connection(); }
+
+void Exchange::respond(int status, std::string_view content_type, std::string body, HeaderList headers) {
+  if (started_ || finished_) return;
+  session_.cors().add_response_headers(request_, headers);
+  if (!content_type.empty()) headers.emplace_back("Content-Type", std::string(content_type));
+  if (!has_header(headers, "Cache-Control")) headers.emplace_back("Cache-Control", "no-store");
+  const bool keep_alive = request_.keep_alive && status < 500;
+  std::string out = build_response_head(status, headers, BodyFraming::content_length, body.size(), keep_alive);
+  if (request_.method != "HEAD") out += body;
+  connection().write(std::move(out));
+  finished_ = true;
+  session_.exchange_finished(keep_alive);
+}
+
+void Exchange::respond_error(int status, std::string_view code, std::string_view message) {
+  std::string body = "{\"error\":";
+  util::append_json_string(body, code);
+  body += ",\"message\":";
+  util::append_json_string(body, message);
+  body += "}";
+  respond_json(status, std::move(body));
+}
+
+void Exchange::start_stream(int status, std::string_view content_type, HeaderList headers, BodyFraming framing) {
+  if (started_ || finished_) return;
+  session_.cors().add_response_headers(request_, headers);
+  headers.emplace_back("Content-Type", std::string(content_type));
+  if (!has_header(headers, "Cache-Control")) headers.emplace_back("Cache-Control", "no-store");
+  framing_ = framing;
+  started_ = true;
+  const bool keep_alive = request_.keep_alive && framing == BodyFraming::chunked;
+  connection().write(build_response_head(status, headers, framing, 0, keep_alive));
+}
+
+void Exchange::send(net::OutChunk bytes) {
+  if (started_ && !finished_) connection().write(std::move(bytes));
+}
+
+void Exchange::end() {
+  if (!started_ || finished_) return;
+  finished_ = true;
+  if (framing_ == BodyFraming::chunked) connection().write(net::OutChunk::literal(kLastChunk));
+  session_.exchange_finished(framing_ == BodyFraming::chunked && request_.keep_alive);
+}
+
+void Exchange::send_raw(std::string bytes) { connection().write(std::move(bytes)); }
+
+void Exchange::upgrade(std::unique_ptr<net::Connection::Handler> handler) {
+  finished_ = true;
+  session_.upgrade(std::move(handler));
+}
+
+void Exchange::abort() {
+  finished_ = true;
+  connection().abort();
+}
+
+}  // namespace pushwire::http

@@ -1,0 +1,72 @@
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "http/request.h"
+#include "http/response_head.h"
+#include "net/connection.h"
+#include "net/out_chunk.h"
+
+namespace pushwire::http {
+
+class HttpSession;
+
+// What a handler keeps while its response is open (a subscription, a timer).
+// The exchange owns it, so it is destroyed, and cleans up after itself, when
+// the response ends or the client goes away.
+class ExchangeState {
+ public:
+  virtual ~ExchangeState() = default;
+  virtual void on_tick(int64_t now_ms) {}
+  // The server is stopping: finish the response now.
+  virtual void on_shutdown() = 0;
+};
+
+// One request and its response. A handler answers at once (respond*) or
+// later: it holds state, and answers or streams when something happens.
+class Exchange {
+ public:
+  Exchange(HttpSession& session, Request request) : session_(session), request_(std::move(request)) {}
+
+  const Request& request() const { return request_; }
+  net::Connection& connection();
+
+  // A whole response. CORS and Connection headers are added here.
+  void respond(int status, std::string_view content_type, std::string body, HeaderList headers = {});
+  void respond_json(int status, std::string body) { respond(status, "application/json", std::move(body)); }
+  // {"error":CODE,"message":MESSAGE}
+  void respond_error(int status, std::string_view code, std::string_view message);
+
+  // A streamed response: headers now, body bytes with send(), end with end().
+  // With chunked framing the caller sends ready-made chunks (so that one
+  // encoded chunk can be shared by many responses).
+  void start_stream(int status, std::string_view content_type, HeaderList headers, BodyFraming framing);
+  void send(net::OutChunk bytes);
+  void end();
+
+  // Replaces HTTP on this connection by another protocol (WebSocket). The
+  // caller has sent the 101 through send_raw(); bytes the client sent after
+  // the request go to the new handler.
+  void send_raw(std::string bytes);
+  void upgrade(std::unique_ptr<net::Connection::Handler> handler);
+
+  // Cuts the connection without finishing the response (a slow subscriber).
+  void abort();
+
+  void hold(std::unique_ptr<ExchangeState> state) { state_ = std::move(state); }
+  ExchangeState* state() { return state_.get(); }
+  bool finished() const { return finished_; }
+
+ private:
+  friend class HttpSession;
+  HttpSession& session_;
+  Request request_;
+  std::unique_ptr<ExchangeState> state_;
+  BodyFraming framing_ = BodyFraming::content_length;
+  bool started_ = false;
+  bool finished_ = false;
+};
+
+}  // namespace pushwire::http

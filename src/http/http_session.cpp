@@ -1,0 +1,164 @@
+#include "http/http_session.h"
+
+#include "net/event_loop.h"
+#include "util/clock.h"
+#include "util/log.h"
+
+namespace pushwire::http {
+
+namespace {
+// Input kept while a response is open, before reading pauses.
+constexpr size_t kMaxBufferedWhileBusy = 64 * 1024;
+}  // namespace
+
+HttpSession::HttpSession(net::Connection& connection, const Router& router, const CorsPolicy& cors,
+                         const HttpSettings& settings)
+    : connection_(connection),
+      router_(router),
+      cors_(cors),
+      settings_(settings),
+      parser_(settings.limits),
+      last_activity_ms_(util::steady_ms()),
+      alive_(std::make_shared<bool>(true)) {}
+
+HttpSession::~HttpSession() = default;
+
+void HttpSession::on_read(std::string_view bytes) {
+  last_activity_ms_ = util::steady_ms();
+  if (closing_ || upgraded_) return;
+  pending_.append(bytes);
+  if (exchange_) {
+    if (pending_.size() > kMaxBufferedWhileBusy) connection_.pause_reading();
+    return;
+  }
+  process();
+}
+
+void HttpSession::process() {
+  if (processing_) return;
+  processing_ = true;
+  while (!exchange_ && !closing_ && !upgraded_ && !pending_.empty()) {
+    const RequestParser::Result result = parser_.feed(pending_);
+    pending_.erase(0, result.consumed);
+    if (result.error != ParseError::none) {
+      reject(result);
+      break;
+    }
+    if (!result.request_ready) break;
+    dispatch(parser_.take_request());
+    finished_exchange_.reset();
+  }
+  processing_ = false;
+}
+
+void HttpSession::dispatch(Request request) {
+  exchange_ = std::make_unique<Exchange>(*this, std::move(request));
+  Exchange& exchange = *exchange_;
+  const Request& req = exchange.request();
+  std::string_view rest;
+  const Router::Route* route = router_.match(req.path, rest);
+  PW_LOG(debug, connection_.peer(), " ", req.method, " ", req.target);
+  if (req.method == "OPTIONS") {
+    preflight(exchange, route);
+  } else if (!route) {
+    router_.fallback()(exchange, req.path);
+  } else if (!route->allows(req.method)) {
+    exchange.respond(405, "application/json",
+                     "{\"error\":\"method_not_allowed\",\"message\":\"" + req.method + " is not allowed here; use " +
+                         route->methods + "\"}",
+                     {{"Allow", route->methods + ", OPTIONS"}});
+  } else {
+    route->handle(exchange, rest);
+  }
+}
+
+void HttpSession::preflight(Exchange& exchange, const Router::Route* route) {
+  const Request& req = exchange.request();
+  if (!route && req.path != "*" && req.path != "/") {
+    // Static files answer GET only; anything else is unknown.
+    exchange.respond_error(404, "not_found", "no such endpoint: " + req.path);
+    return;
+  }
+  HeaderList headers;
+  const std::string methods = (route ? route->methods : std::string("GET")) + ", OPTIONS";
+  cors_.add_preflight_headers(req, methods, headers);
+  headers.emplace_back("Allow", methods);
+  // respond() adds the CORS origin header again; keep the preflight's own.
+  std::string head = build_response_head(204, headers, BodyFraming::none, 0, req.keep_alive);
+  connection_.write(std::move(head));
+  exchange.finished_ = true;
+  exchange_finished(req.keep_alive);
+}
+
+void HttpSession::reject(const RequestParser::Result& result) {
+  int status = 400;
+  std::string_view code = "bad_request";
+  if (result.error == ParseError::headers_too_large) {
+    status = 431;
+    code = "headers_too_large";
+  } else if (result.error == ParseError::body_too_large) {
+    status = 413;
+    code = "too_large";
+  }
+  PW_LOG(info, connection_.peer(), " rejected (", status, "): ", result.error_reason);
+  closing_ = true;
+  Request none;
+  none.keep_alive = false;
+  exchange_ = std::make_unique<Exchange>(*this, std::move(none));
+  exchange_->respond_error(status, code, result.error_reason.empty() ? status_reason(status) : result.error_reason);
+}
+
+void HttpSession::exchange_finished(bool keep_alive) {
+  finished_exchange_ = std::move(exchange_);
+  if (!keep_alive || closing_) {
+    closing_ = true;
+    connection_.close();
+    return;
+  }
+  connection_.resume_reading();
+  if (processing_) return;  // process() goes on with the next request
+  // Finished from a callback of the exchange's own state: continue later,
+  // once that state (owned by the finished exchange) has returned.
+  connection_.loop().defer([self = this, alive = std::weak_ptr<bool>(alive_)] {
+    if (alive.expired()) return;
+    self->finished_exchange_.reset();
+    self->process();
+  });
+}
+
+void HttpSession::upgrade(std::unique_ptr<net::Connection::Handler> handler) {
+  upgraded_ = true;
+  net::Connection::Handler* next = handler.get();
+  std::string leftover = std::move(pending_);
+  connection_.set_handler(std::move(handler));  // this session is retired
+  if (!leftover.empty()) next->on_read(leftover);
+}
+
+void HttpSession::on_closed() {
+  closing_ = true;
+  exchange_.reset();
+  finished_exchange_.reset();
+}
+
+void HttpSession::on_tick(int64_t now_ms) {
+  if (exchange_) {
+    if (ExchangeState* state = exchange_->state()) state->on_tick(now_ms);
+    return;
+  }
+  if (now_ms - last_activity_ms_ > settings_.idle_timeout_ms) {
+    PW_LOG(debug, connection_.peer(), " idle, closing");
+    closing_ = true;
+    connection_.close();
+  }
+}
+
+void HttpSession::on_shutdown() {
+  closing_ = true;
+  if (exchange_ && exchange_->state()) {
+    exchange_->state()->on_shutdown();
+    return;
+  }
+  if (!exchange_) connection_.close();
+}
+
+}  // namespace pushwire::http

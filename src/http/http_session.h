@@ -1,0 +1,60 @@
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "http/cors.h"
+#include "http/exchange.h"
+#include "http/request_parser.h"
+#include "http/router.h"
+#include "net/connection.h"
+
+namespace pushwire::http {
+
+struct HttpSettings {
+  ParserLimits limits;
+  int64_t idle_timeout_ms = 60'000;
+};
+
+// HTTP/1.1 on one connection: parses requests, hands each to the router and
+// answers them in order. While a response is open (a long-poll, a stream)
+// further pipelined requests wait, but reading goes on so that a client who
+// leaves is noticed at once.
+class HttpSession final : public net::Connection::Handler {
+ public:
+  HttpSession(net::Connection& connection, const Router& router, const CorsPolicy& cors, const HttpSettings& settings);
+  ~HttpSession() override;
+
+  void on_read(std::string_view bytes) override;
+  void on_closed() override;
+  void on_tick(int64_t now_ms) override;
+  void on_shutdown() override;
+
+  net::Connection& connection() { return connection_; }
+  const CorsPolicy& cors() const { return cors_; }
+
+ private:
+  friend class Exchange;
+  void process();
+  void dispatch(Request request);
+  void reject(const RequestParser::Result& result);
+  void preflight(Exchange& exchange, const Router::Route* route);
+  void exchange_finished(bool keep_alive);
+  void upgrade(std::unique_ptr<net::Connection::Handler> handler);
+
+  net::Connection& connection_;
+  const Router& router_;
+  const CorsPolicy& cors_;
+  const HttpSettings& settings_;
+  RequestParser parser_;
+  std::string pending_;                 // received bytes not parsed yet
+  std::unique_ptr<Exchange> exchange_;  // the request being answered
+  std::unique_ptr<Exchange> finished_exchange_;  // answered; destroyed once its callbacks returned
+  std::shared_ptr<bool> alive_;         // lets deferred work see that this session is gone
+  int64_t last_activity_ms_;
+  bool processing_ = false;
+  bool closing_ = false;
+  bool upgraded_ = false;
+};
+
+}  // namespace pushwire::http

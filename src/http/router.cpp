@@ -1,0 +1,34 @@
+#include "http/router.h"
+
+namespace pushwire::http {
+
+bool Router::Route::allows(std::string_view method) const {
+  size_t pos = 0;
+  while (pos < methods.size()) {
+    size_t end = methods.find(',', pos);
+    if (end == std::string::npos) end = methods.size();
+    std::string_view name(methods.data() + pos, end - pos);
+    while (!name.empty() && name.front() == ' ') name.remove_prefix(1);
+    if (name == method) return true;
+    pos = end + 1;
+  }
+  return false;
+}
+
+void Router::add(std::string path, std::string methods, Handler handle) {
+  routes_.push_back({std::move(path), std::move(methods), std::move(handle)});
+}
+
+const Router::Route* Router::match(std::string_view path, std::string_view& rest) const {
+  const Route* best = nullptr;
+  for (const Route& route : routes_) {
+    const bool prefix = route.path.size() > 1 && route.path.back() == '/';
+    if (prefix ? path.starts_with(route.path) : path == route.path) {
+      if (!best || route.path.size() > best->path.size()) best = &route;
+    }
+  }
+  if (best) rest = path.substr(best->path.back() == '/' && best->path.size() > 1 ? best->path.size() : path.size());
+  return best;
+}
+
+}  // namespace pushwire::http

@@ -1,0 +1,210 @@
+#include "net/connection.h"
+
+#include <array>
+#include <atomic>
+
+#include "net/event_loop.h"
+#include "util/clock.h"
+#include "util/log.h"
+
+namespace pushwire::net {
+
+namespace {
+constexpr size_t kMaxIovecs = 512;
+std::atomic<int64_t> g_open_count{0};
+
+std::string peer_name(const uv_tcp_t* tcp) {
+  sockaddr_storage addr{};
+  int len = sizeof addr;
+  if (uv_tcp_getpeername(tcp, reinterpret_cast<sockaddr*>(&addr), &len) != 0) return "?";
+  char host[64] = "?";
+  int port = 0;
+  if (addr.ss_family == AF_INET6) {
+    auto* a = reinterpret_cast<sockaddr_in6*>(&addr);
+    uv_ip6_name(a, host, sizeof host);
+    port = ntohs(a->sin6_port);
+    return "[" + std::string(host) + "]:" + std::to_string(port);
+  }
+  auto* a = reinterpret_cast<sockaddr_in*>(&addr);
+  uv_ip4_name(a, host, sizeof host);
+  port = ntohs(a->sin_port);
+  return std::string(host) + ":" + std::to_string(port);
+}
+}  // namespace
+
+Connection::Connection(EventLoop& loop) : loop_(loop), created_ms_(util::steady_ms()) {
+  uv_tcp_init(loop.uv(), &tcp_);
+  tcp_.data = this;
+}
+
+Connection::~Connection() = default;
+
+Connection* Connection::accept(EventLoop& loop, uv_stream_t* server) {
+  auto* c = new Connection(loop);
+  if (uv_accept(server, reinterpret_cast<uv_stream_t*>(&c->tcp_)) != 0) {
+    c->state_ = State::closed;
+    uv_close(reinterpret_cast<uv_handle_t*>(&c->tcp_), on_close);
+    return nullptr;
+  }
+  uv_tcp_nodelay(&c->tcp_, 1);
+  c->peer_ = peer_name(&c->tcp_);
+  c->link();
+  return c;
+}
+
+int64_t Connection::open_count() { return g_open_count.load(std::memory_order_relaxed); }
+
+void Connection::link() {
+  g_open_count.fetch_add(1, std::memory_order_relaxed);
+  Connection*& head = loop_.connections();
+  next_ = head;
+  if (head) head->prev_ = this;
+  head = this;
+}
+
+void Connection::unlink() {
+  g_open_count.fetch_sub(1, std::memory_order_relaxed);
+  Connection*& head = loop_.connections();
+  if (prev_) prev_->next_ = next_;
+  else if (head == this) head = next_;
+  if (next_) next_->prev_ = prev_;
+  prev_ = next_ = nullptr;
+}
+
+void Connection::for_each(EventLoop& loop, void (*fn)(Connection&, int64_t), int64_t arg) {
+  for (Connection* c = loop.connections(); c;) {
+    Connection* next = c->next_;  // fn may close c, which unlinks it
+    fn(*c, arg);
+    c = next;
+  }
+}
+
+void Connection::set_handler(std::unique_ptr<Handler> handler) {
+  retired_handler_ = std::move(handler_);
+  handler_ = std::move(handler);
+  if (!reading_ && state_ == State::open) resume_reading();
+}
+
+void Connection::pause_reading() {
+  if (!reading_) return;
+  uv_read_stop(reinterpret_cast<uv_stream_t*>(&tcp_));
+  reading_ = false;
+}
+
+void Connection::resume_reading() {
+  if (reading_ || state_ != State::open) return;
+  if (uv_read_start(reinterpret_cast<uv_stream_t*>(&tcp_), on_alloc, on_read) == 0) reading_ = true;
+}
+
+void Connection::on_alloc(uv_handle_t* handle, size_t, uv_buf_t* buf) {
+  *buf = static_cast<Connection*>(handle->data)->loop_.read_buffer();
+}
+
+void Connection::on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf) {
+  auto* self = static_cast<Connection*>(stream->data);
+  if (nread < 0) {
+    if (nread != UV_EOF) PW_LOG(debug, "read from ", self->peer_, ": ", uv_strerror(static_cast<int>(nread)));
+    self->close_handle(nread != UV_EOF);
+    return;
+  }
+  if (nread == 0 || self->state_ != State::open || !self->handler_) return;
+  self->handler_->on_read(std::string_view(buf->base, static_cast<size_t>(nread)));
+  self->retired_handler_.reset();
+}
+
+void Connection::write(OutChunk chunk) {
+  if (state_ != State::open || chunk.size == 0) return;
+  pending_bytes_ += chunk.size;
+  queued_.push_back(std::move(chunk));
+  if (!flush_scheduled_) {
+    flush_scheduled_ = true;
+    loop_.schedule_flush(this);
+  }
+}
+
+void Connection::flush() {
+  flush_scheduled_ = false;
+  if (state_ == State::closed || write_req_ || queued_.empty()) return;
+  start_write();
+}
+
+void Connection::start_write() {
+  const size_t count = std::min(queued_.size(), kMaxIovecs);
+  std::array<uv_buf_t, kMaxIovecs> bufs;
+  for (size_t i = 0; i < count; ++i)
+    bufs[i] = uv_buf_init(const_cast<char*>(queued_[i].data), static_cast<unsigned>(queued_[i].size));
+  if (count == queued_.size()) {
+    in_flight_.swap(queued_);
+  } else {
+    in_flight_.assign(std::make_move_iterator(queued_.begin()), std::make_move_iterator(queued_.begin() + count));
+    queued_.erase(queued_.begin(), queued_.begin() + count);
+  }
+  write_req_ = new uv_write_t;
+  write_req_->data = this;
+  const int rc = uv_write(write_req_, reinterpret_cast<uv_stream_t*>(&tcp_), bufs.data(), count, on_write);
+  if (rc != 0) {
+    delete write_req_;
+    write_req_ = nullptr;
+    in_flight_.clear();
+    abort();
+  }
+}
+
+void Connection::on_write(uv_write_t* req, int status) {
+  auto* self = static_cast<Connection*>(req->data);
+  delete req;
+  self->write_req_ = nullptr;
+  for (const OutChunk& chunk : self->in_flight_) self->pending_bytes_ -= chunk.size;
+  self->in_flight_.clear();
+  if (status != 0) {
+    if (status != UV_ECANCELED) self->abort();
+    return;
+  }
+  if (!self->queued_.empty()) {
+    self->start_write();
+  } else if (self->state_ == State::closing_after_flush) {
+    self->finish_close();
+  }
+}
+
+void Connection::close() {
+  if (state_ != State::open) return;
+  state_ = State::closing_after_flush;
+  pause_reading();
+  if (!write_req_ && queued_.empty()) finish_close();
+  else if (!write_req_) start_write();
+}
+
+void Connection::finish_close() {
+  auto* req = new uv_shutdown_t;
+  req->data = this;
+  if (uv_shutdown(req, reinterpret_cast<uv_stream_t*>(&tcp_), on_shutdown_done) != 0) {
+    delete req;
+    abort();
+  }
+}
+
+void Connection::on_shutdown_done(uv_shutdown_t* req, int) {
+  auto* self = static_cast<Connection*>(req->data);
+  delete req;
+  self->close_handle(false);
+}
+
+void Connection::abort() { close_handle(true); }
+
+void Connection::close_handle(bool reset) {
+  if (state_ == State::closed) return;
+  state_ = State::closed;
+  reading_ = false;
+  queued_.clear();
+  unlink();
+  if (!reset || uv_tcp_close_reset(&tcp_, on_close) != 0) uv_close(reinterpret_cast<uv_handle_t*>(&tcp_), on_close);
+}
+
+void Connection::on_close(uv_handle_t* handle) {
+  auto* self = static_cast<Connection*>(handle->data);
+  if (self->handler_) self->handler_->on_closed();
+  delete self;
+}
+
+}  // namespace pushwire::net

@@ -1,0 +1,103 @@
+#pragma once
+#include <uv.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "net/out_chunk.h"
+
+namespace pushwire::net {
+
+class EventLoop;
+
+// One accepted TCP socket. Reads go to its Handler straight from the loop's
+// shared buffer (an idle connection holds no read buffer of its own); writes
+// are queued and leave in one writev per loop turn. It deletes itself once
+// closed, after telling its handler.
+class Connection {
+ public:
+  class Handler {
+   public:
+    virtual ~Handler() = default;
+    // Bytes arrived. They live only during the call: keep what you need.
+    virtual void on_read(std::string_view bytes) = 0;
+    // The peer closed, an error happened, or close() finished. The last call.
+    virtual void on_closed() {}
+    // Once a second, for timeouts and heartbeats.
+    virtual void on_tick(int64_t now_ms) {}
+    // The server is stopping: finish (answer, close frames) and close.
+    virtual void on_shutdown() = 0;
+  };
+
+  // Accepts a pending connection on `server`; nullptr if that failed.
+  static Connection* accept(EventLoop& loop, uv_stream_t* server);
+
+  // Replaces the handler (the old one is destroyed after the current callback).
+  void set_handler(std::unique_ptr<Handler> handler);
+  Handler* handler() { return handler_.get(); }
+
+  void write(OutChunk chunk);
+  void write(std::string bytes) { write(OutChunk::take(std::move(bytes))); }
+  size_t pending_bytes() const { return pending_bytes_; }
+
+  // Sends what is queued, then closes. Reading stops at once.
+  void close();
+  // Drops what is queued and closes now (RST if possible).
+  void abort();
+  bool closing() const { return state_ != State::open; }
+
+  void pause_reading();
+  void resume_reading();
+
+  EventLoop& loop() { return loop_; }
+  const std::string& peer() const { return peer_; }
+  int64_t created_ms() const { return created_ms_; }
+
+  // Called by EventLoop at the end of the turn.
+  void flush();
+
+  // Connections open now, all loops.
+  static int64_t open_count();
+
+  // Every open connection of a loop, for ticks and shutdown.
+  static void for_each(EventLoop& loop, void (*fn)(Connection&, int64_t), int64_t arg);
+
+ private:
+  enum class State { open, closing_after_flush, closed };
+
+  explicit Connection(EventLoop& loop);
+  ~Connection();
+  void start_write();
+  void finish_close();
+  void close_handle(bool reset);
+  void link();
+  void unlink();
+
+  static void on_alloc(uv_handle_t* handle, size_t suggested, uv_buf_t* buf);
+  static void on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf);
+  static void on_write(uv_write_t* req, int status);
+  static void on_shutdown_done(uv_shutdown_t* req, int status);
+  static void on_close(uv_handle_t* handle);
+
+  EventLoop& loop_;
+  uv_tcp_t tcp_;
+  std::unique_ptr<Handler> handler_;
+  std::unique_ptr<Handler> retired_handler_;
+  std::vector<OutChunk> queued_;
+  std::vector<OutChunk> in_flight_;
+  uv_write_t* write_req_ = nullptr;  // non-null while a write is in flight
+  size_t pending_bytes_ = 0;
+  State state_ = State::open;
+  bool flush_scheduled_ = false;
+  bool reading_ = false;
+  bool in_callback_ = false;
+  int64_t created_ms_;
+  std::string peer_;
+  Connection* prev_ = nullptr;
+  Connection* next_ = nullptr;
+};
+
+}  // namespace pushwire::net

@@ -1,0 +1,92 @@
+#include "net/event_loop.h"
+
+#include "net/connection.h"
+#include "util/clock.h"
+
+namespace pushwire::net {
+
+namespace {
+constexpr size_t kReadBufferBytes = 64 * 1024;
+}
+
+EventLoop::EventLoop() : read_buffer_(kReadBufferBytes) {
+  uv_loop_init(&loop_);
+  loop_.data = this;
+  uv_check_init(&loop_, &flush_check_);
+  flush_check_.data = this;
+  uv_check_start(&flush_check_, on_check);
+  uv_async_init(&loop_, &wakeup_, on_async);
+  wakeup_.data = this;
+  uv_timer_init(&loop_, &tick_timer_);
+  tick_timer_.data = this;
+  uv_timer_start(&tick_timer_, on_tick, 1000, 1000);
+  uv_unref(reinterpret_cast<uv_handle_t*>(&tick_timer_));
+}
+
+EventLoop::~EventLoop() {
+  // run() returned, so every handle is closed already.
+  uv_loop_close(&loop_);
+}
+
+void EventLoop::run() {
+  uv_run(&loop_, UV_RUN_DEFAULT);
+  {
+    std::lock_guard lock(posted_mutex_);
+    closed_ = true;
+  }
+  uv_walk(
+      &loop_,
+      [](uv_handle_t* handle, void*) {
+        if (!uv_is_closing(handle)) uv_close(handle, nullptr);
+      },
+      nullptr);
+  uv_run(&loop_, UV_RUN_DEFAULT);
+}
+
+void EventLoop::post(std::function<void()> task) {
+  std::lock_guard lock(posted_mutex_);
+  if (closed_) return;
+  posted_.push_back(std::move(task));
+  uv_async_send(&wakeup_);
+}
+
+void EventLoop::shut_down() {
+  uv_unref(reinterpret_cast<uv_handle_t*>(&flush_check_));
+  uv_unref(reinterpret_cast<uv_handle_t*>(&wakeup_));
+}
+
+uv_buf_t EventLoop::read_buffer() { return uv_buf_init(read_buffer_.data(), read_buffer_.size()); }
+
+void EventLoop::schedule_flush(Connection* connection) { to_flush_.push_back(connection); }
+
+void EventLoop::on_check(uv_check_t* handle) {
+  auto* self = static_cast<EventLoop*>(handle->data);
+  while (!self->deferred_.empty()) {
+    std::vector<std::function<void()>> tasks;
+    tasks.swap(self->deferred_);
+    for (auto& task : tasks) task();
+  }
+  // Flushing may close connections and queue more output; take the list first.
+  while (!self->to_flush_.empty()) {
+    self->flushing_.swap(self->to_flush_);
+    for (Connection* c : self->flushing_) c->flush();
+    self->flushing_.clear();
+  }
+}
+
+void EventLoop::on_async(uv_async_t* handle) {
+  auto* self = static_cast<EventLoop*>(handle->data);
+  std::vector<std::function<void()>> tasks;
+  {
+    std::lock_guard lock(self->posted_mutex_);
+    tasks.swap(self->posted_);
+  }
+  for (auto& task : tasks) task();
+}
+
+void EventLoop::on_tick(uv_timer_t* handle) {
+  auto* self = static_cast<EventLoop*>(handle->data);
+  if (self->tick_) self->tick_(util::steady_ms());
+}
+
+}  // namespace pushwire::net

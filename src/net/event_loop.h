@@ -1,0 +1,66 @@
+#pragma once
+#include <uv.h>
+
+#include <functional>
+#include <mutex>
+#include <vector>
+
+namespace pushwire::net {
+
+class Connection;
+
+// One libuv loop, run by one thread. Besides the loop it owns what all of that
+// thread's connections share: the read buffer, the list of connections with
+// output to flush at the end of this turn, and a once-a-second tick.
+class EventLoop {
+ public:
+  EventLoop();
+  ~EventLoop();
+  EventLoop(const EventLoop&) = delete;
+  EventLoop& operator=(const EventLoop&) = delete;
+
+  uv_loop_t* uv() { return &loop_; }
+  // Runs until shut_down() was called and every connection and listener is
+  // closed; then closes the loop's own handles.
+  void run();
+
+  // Runs `task` on this loop's thread. Callable from any thread.
+  void post(std::function<void()> task);
+
+  // Runs `task` on this thread later in this loop turn, outside any I/O
+  // callback (so the caller may be destroyed before it runs: guard for that).
+  void defer(std::function<void()> task) { deferred_.push_back(std::move(task)); }
+
+  // Called once a second on this thread with the steady-clock time in ms.
+  void set_tick(std::function<void(int64_t)> tick) { tick_ = std::move(tick); }
+
+  // Lets run() return once every connection and listener is closed. Posting,
+  // flushing and ticks go on until then.
+  void shut_down();
+
+  // For Connection: the shared read buffer and the flush at end of turn.
+  uv_buf_t read_buffer();
+  void schedule_flush(Connection* connection);
+  Connection*& connections() { return connections_; }  // head of Connection's intrusive list
+
+ private:
+  static void on_check(uv_check_t* handle);
+  static void on_async(uv_async_t* handle);
+  static void on_tick(uv_timer_t* handle);
+
+  uv_loop_t loop_;
+  uv_check_t flush_check_;
+  uv_async_t wakeup_;
+  uv_timer_t tick_timer_;
+  std::function<void(int64_t)> tick_;
+  std::vector<char> read_buffer_;
+  Connection* connections_ = nullptr;
+  std::vector<Connection*> to_flush_;
+  std::vector<Connection*> flushing_;
+  std::vector<std::function<void()>> deferred_;
+  std::mutex posted_mutex_;
+  bool closed_ = false;  // under posted_mutex_: the wakeup handle is gone
+  std::vector<std::function<void()>> posted_;
+};
+
+}  // namespace pushwire::net

@@ -1,0 +1,19 @@
+#pragma once
+#include "broker/broker.h"
+#include "core/fanout.h"
+#include "net/event_loop.h"
+#include "transports/settings.h"
+#include "util/metrics.h"
+
+namespace pushwire::transports {
+
+// Everything a technique's handler reaches on its event-loop thread.
+struct Context {
+  broker::Broker& broker;
+  core::Fanout& fanout;
+  net::EventLoop& loop;
+  const Settings& settings;
+  util::Metrics& metrics;
+};
+
+}  // namespace pushwire::transports

@@ -1,0 +1,40 @@
+#include "transports/envelope.h"
+
+#include "util/json_escape.h"
+
+namespace pushwire::transports {
+
+std::string envelope_json(const core::Message& message) {
+  std::string out;
+  out.reserve(message.data.size() + message.channel.size() + message.id.size() + 80);
+  out += "{\"channel\":";
+  util::append_json_string(out, message.channel);
+  out += ",\"id\":";
+  util::append_json_string(out, message.id);
+  out += ",\"event\":";
+  util::append_json_string(out, message.event);
+  out += ",\"data\":";
+  util::append_json_string(out, message.data);
+  out += ",\"time\":";
+  out += std::to_string(message.time_ms);
+  out += '}';
+  return out;
+}
+
+const core::WireFormat kEnvelope(envelope_json);
+
+std::string poll_body(const std::vector<core::MessagePtr>& messages, const core::MessagePtr& newest, bool gap) {
+  std::string out = "{\"messages\":[";
+  for (size_t i = 0; i < messages.size(); ++i) {
+    if (i) out += ',';
+    out += messages[i]->encoded(kEnvelope);
+  }
+  out += "],\"last_id\":";
+  const core::MessagePtr& last = messages.empty() ? newest : messages.back();
+  if (last) util::append_json_string(out, last->id);
+  else out += "null";
+  out += gap ? ",\"gap\":true}" : ",\"gap\":false}";
+  return out;
+}
+
+}  // namespace pushwire::transports

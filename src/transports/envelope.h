@@ -1,0 +1,19 @@
+#pragma once
+#include <string>
+#include <vector>
+
+#include "core/history.h"
+#include "core/message.h"
+
+namespace pushwire::transports {
+
+// {"channel":"news","id":"ID","event":"message","data":"TEXT","time":MS}
+std::string envelope_json(const core::Message& message);
+extern const core::WireFormat kEnvelope;
+
+// {"messages":[...],"last_id":ID|null,"gap":false}: the body of poll,
+// long-poll and JSONP answers. `last_id` is the last message's id, else the
+// channel's newest id, else null.
+std::string poll_body(const std::vector<core::MessagePtr>& messages, const core::MessagePtr& newest, bool gap);
+
+}  // namespace pushwire::transports

@@ -1,0 +1,57 @@
+#include "transports/long_poll_wait.h"
+
+#include "transports/envelope.h"
+#include "transports/request_args.h"
+
+namespace pushwire::transports {
+
+std::string PollShape::wrap(std::string body) const {
+  if (callback.empty()) return body;
+  return callback + "(" + body + ");";
+}
+
+LongPollWait::LongPollWait(Context& context, http::Exchange& exchange, std::string channel, PollShape shape)
+    : context_(context), exchange_(exchange), channel_(std::move(channel)), shape_(std::move(shape)),
+      timeout_(context.loop) {}
+
+LongPollWait::~LongPollWait() {
+  if (subscribed_) {
+    context_.fanout.remove(channel_, this);
+    util::Metrics::add(context_.metrics.subscribers_open, -1);
+  }
+}
+
+void LongPollWait::start(Context& context, http::Exchange& exchange, const std::string& channel, int64_t timeout_ms,
+                         PollShape shape) {
+  auto owned = std::unique_ptr<LongPollWait>(new LongPollWait(context, exchange, channel, std::move(shape)));
+  LongPollWait* wait = owned.get();
+  exchange.hold(std::move(owned));
+  // Listen before looking at the history, so that nothing published in
+  // between is missed; what the replay covers is skipped as a duplicate.
+  context.fanout.add(channel, wait);
+  wait->subscribed_ = true;
+  util::Metrics::add(context.metrics.subscribers_open, 1);
+  context.broker.replay(channel, since_param(exchange), [wait, timeout_ms](core::Replay replay) {
+    wait->set_delivered_through(replay.resume_after);
+    wait->newest_ = replay.newest;
+    if (!replay.messages.empty() || replay.gap || timeout_ms == 0) {
+      wait->answer(replay.messages, replay.newest, replay.gap);
+      return;
+    }
+    wait->timeout_.start(timeout_ms, [wait] { wait->answer({}, wait->newest_, false); });
+  });
+}
+
+void LongPollWait::on_message(const core::MessagePtr& message) { answer({message}, message, false); }
+
+void LongPollWait::on_shutdown() { answer({}, newest_, false); }
+
+void LongPollWait::answer(const std::vector<core::MessagePtr>& messages, const core::MessagePtr& newest, bool gap) {
+  if (exchange_.finished()) return;
+  timeout_.stop();
+  if (gap) util::Metrics::add(context_.metrics.gaps_total);
+  util::Metrics::add(context_.metrics.deliveries_total, messages.size());
+  exchange_.respond(200, shape_.content_type, shape_.wrap(poll_body(messages, newest, gap)));
+}
+
+}  // namespace pushwire::transports

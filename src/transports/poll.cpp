@@ -1,0 +1,34 @@
+#include "transports/poll.h"
+
+#include "transports/envelope.h"
+#include "transports/long_poll_wait.h"
+#include "transports/request_args.h"
+
+namespace pushwire::transports {
+
+void handle_poll(Context& context, http::Exchange& exchange, std::string_view rest) {
+  std::string channel;
+  if (!read_channel(exchange, rest, channel)) return;
+  context.broker.replay(channel, since_param(exchange), [&](core::Replay replay) {
+    if (replay.gap) util::Metrics::add(context.metrics.gaps_total);
+    exchange.respond_json(200, poll_body(replay.messages, replay.newest, replay.gap));
+  });
+}
+
+void handle_long_poll(Context& context, http::Exchange& exchange, std::string_view rest) {
+  std::string channel;
+  int64_t timeout_ms;
+  if (!read_channel(exchange, rest, channel) || !read_timeout_ms(exchange, timeout_ms)) return;
+  LongPollWait::start(context, exchange, channel, timeout_ms, PollShape::json());
+}
+
+void handle_jsonp(Context& context, http::Exchange& exchange, std::string_view rest) {
+  std::string channel, callback;
+  int64_t timeout_ms;
+  if (!read_channel(exchange, rest, channel) || !read_callback(exchange, callback) ||
+      !read_timeout_ms(exchange, timeout_ms))
+    return;
+  LongPollWait::start(context, exchange, channel, timeout_ms, PollShape::jsonp(callback));
+}
+
+}  // namespace pushwire::transports

@@ -1,0 +1,67 @@
+#include "transports/publish.h"
+
+#include "core/names.h"
+#include "util/json_escape.h"
+#include "util/utf8.h"
+
+namespace pushwire::transports {
+
+namespace {
+bool has_bearer(const http::Request& request, const std::string& key) {
+  const std::string* authorization = request.header("authorization");
+  if (!authorization) return false;
+  constexpr std::string_view kScheme = "Bearer ";
+  if (authorization->size() <= kScheme.size()) return false;
+  for (size_t i = 0; i < kScheme.size() - 1; ++i)
+    if (std::tolower(static_cast<unsigned char>((*authorization)[i])) !=
+        std::tolower(static_cast<unsigned char>(kScheme[i])))
+      return false;
+  if ((*authorization)[kScheme.size() - 1] != ' ') return false;
+  return std::string_view(*authorization).substr(kScheme.size()) == key;
+}
+}  // namespace
+
+std::optional<PublishRefusal> check_publish(const Settings& settings, std::string_view channel, std::string_view event,
+                                            std::string_view data) {
+  if (!core::is_valid_channel(channel))
+    return PublishRefusal{400, "bad_channel", "a channel name is 1 to 128 of A-Z a-z 0-9 _ . : @ -"};
+  if (!event.empty() && !core::is_valid_event(event))
+    return PublishRefusal{400, "bad_event", "an event name is 1 to 64 of A-Z a-z 0-9 _ . : -"};
+  if (core::is_control_event(event))
+    return PublishRefusal{400, "bad_event", "event names beginning with _ are reserved for the server"};
+  if (data.size() > settings.max_message_bytes)
+    return PublishRefusal{413, "too_large",
+                          "the message is over the limit of " + std::to_string(settings.max_message_bytes) + " bytes"};
+  if (!util::is_valid_utf8(data)) return PublishRefusal{400, "bad_utf8", "the message is not valid UTF-8"};
+  return std::nullopt;
+}
+
+std::string publish_ack_json(const core::Message& message) {
+  std::string out = "{\"channel\":";
+  util::append_json_string(out, message.channel);
+  out += ",\"id\":";
+  util::append_json_string(out, message.id);
+  out += ",\"time\":";
+  out += std::to_string(message.time_ms);
+  out += '}';
+  return out;
+}
+
+void handle_publish(Context& context, http::Exchange& exchange, std::string_view rest) {
+  const http::Request& request = exchange.request();
+  if (!context.settings.publish_key.empty() && !has_bearer(request, context.settings.publish_key)) {
+    exchange.respond_error(401, "unauthorized", "publishing needs the header Authorization: Bearer <publish key>");
+    return;
+  }
+  const std::string* event_param = request.query_param("event");
+  const std::string_view event = event_param ? std::string_view(*event_param) : std::string_view();
+  if (auto refusal = check_publish(context.settings, rest, event, request.body)) {
+    exchange.respond_error(refusal->status, refusal->code, refusal->message);
+    return;
+  }
+  util::Metrics::add(context.metrics.messages_published_total);
+  context.broker.publish(rest, event.empty() ? core::kDefaultEvent : event, request.body,
+                         [&exchange](core::MessagePtr message) { exchange.respond_json(200, publish_ack_json(*message)); });
+}
+
+}  // namespace pushwire::transports

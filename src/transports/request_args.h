@@ -1,0 +1,23 @@
+#pragma once
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "http/exchange.h"
+
+namespace pushwire::transports {
+
+// Each reads one argument of a request and answers 400 itself when it is
+// wrong; the caller just returns on false.
+bool read_channel(http::Exchange& exchange, std::string_view rest, std::string& channel);
+bool read_timeout_ms(http::Exchange& exchange, int64_t& timeout_ms);  // ?timeout=S, default 30, at most 120
+bool read_callback(http::Exchange& exchange, std::string& callback);  // ?callback=FN for JSONP and iframe
+
+// ?since=, or nullptr when absent.
+inline const std::string* since_param(const http::Exchange& exchange) {
+  return exchange.request().query_param("since");
+}
+
+bool is_valid_callback(std::string_view name);
+
+}  // namespace pushwire::transports
