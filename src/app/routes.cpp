@@ -4,6 +4,7 @@
 #include "http/exchange.h"
 #include "transports/poll.h"
 #include "transports/publish.h"
+#include "transports/streams.h"
 
 namespace pushwire::app {
 
@@ -22,6 +23,9 @@ void add_routes(http::Router& router, transports::Context& context, const http::
   router.add("/poll/", "GET", bind(transports::handle_poll));
   router.add("/lp/", "GET", bind(transports::handle_long_poll));
   router.add("/jsonp/", "GET", bind(transports::handle_jsonp));
+  router.add("/sse/", "GET", bind(transports::handle_sse));
+  router.add("/stream/", "GET", bind(transports::handle_ndjson_stream));
+  router.add("/iframe/", "GET", bind(transports::handle_iframe));
   router.set_fallback([&static_files](Exchange& exchange, std::string_view path) {
     static_files.serve(exchange, path);
   });

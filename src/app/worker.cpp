@@ -2,7 +2,6 @@
 
 #include "app/routes.h"
 #include "app/server_config.h"
-#include "util/clock.h"
 #include "util/log.h"
 
 namespace pushwire::app {
@@ -65,7 +64,7 @@ void Worker::shut_down() {
       },
       0);
   // Clients that do not read what is left for them are cut off after a grace period.
-  shutdown_deadline_ms_ = util::steady_ms() + kShutdownGraceMs;
+  shutdown_deadline_ms_ = loop_.now_ms() + kShutdownGraceMs;
   loop_.shut_down();
 }
 

@@ -1,7 +1,6 @@
 #include "http/http_session.h"
 
 #include "net/event_loop.h"
-#include "util/clock.h"
 #include "util/log.h"
 
 namespace pushwire::http {
@@ -18,13 +17,13 @@ HttpSession::HttpSession(net::Connection& connection, const Router& router, cons
       cors_(cors),
       settings_(settings),
       parser_(settings.limits),
-      last_activity_ms_(util::steady_ms()),
+      last_activity_ms_(connection.loop().now_ms()),
       alive_(std::make_shared<bool>(true)) {}
 
 HttpSession::~HttpSession() = default;
 
 void HttpSession::on_read(std::string_view bytes) {
-  last_activity_ms_ = util::steady_ms();
+  last_activity_ms_ = connection_.loop().now_ms();
   if (closing_ || upgraded_) return;
   pending_.append(bytes);
   if (exchange_) {

@@ -4,7 +4,6 @@
 #include <atomic>
 
 #include "net/event_loop.h"
-#include "util/clock.h"
 #include "util/log.h"
 
 namespace pushwire::net {
@@ -32,7 +31,7 @@ std::string peer_name(const uv_tcp_t* tcp) {
 }
 }  // namespace
 
-Connection::Connection(EventLoop& loop) : loop_(loop), created_ms_(util::steady_ms()) {
+Connection::Connection(EventLoop& loop) : loop_(loop) {
   uv_tcp_init(loop.uv(), &tcp_);
   tcp_.data = this;
 }

@@ -54,7 +54,6 @@ class Connection {
 
   EventLoop& loop() { return loop_; }
   const std::string& peer() const { return peer_; }
-  int64_t created_ms() const { return created_ms_; }
 
   // Called by EventLoop at the end of the turn.
   void flush();
@@ -94,7 +93,6 @@ class Connection {
   bool flush_scheduled_ = false;
   bool reading_ = false;
   bool in_callback_ = false;
-  int64_t created_ms_;
   std::string peer_;
   Connection* prev_ = nullptr;
   Connection* next_ = nullptr;

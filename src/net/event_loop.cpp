@@ -1,7 +1,6 @@
 #include "net/event_loop.h"
 
 #include "net/connection.h"
-#include "util/clock.h"
 
 namespace pushwire::net {
 
@@ -86,7 +85,7 @@ void EventLoop::on_async(uv_async_t* handle) {
 
 void EventLoop::on_tick(uv_timer_t* handle) {
   auto* self = static_cast<EventLoop*>(handle->data);
-  if (self->tick_) self->tick_(util::steady_ms());
+  if (self->tick_) self->tick_(self->now_ms());
 }
 
 }  // namespace pushwire::net

@@ -20,6 +20,8 @@ class EventLoop {
   EventLoop& operator=(const EventLoop&) = delete;
 
   uv_loop_t* uv() { return &loop_; }
+  // The loop's clock in ms (cached per turn): the time base of ticks.
+  int64_t now_ms() const { return static_cast<int64_t>(uv_now(&loop_)); }
   // Runs until shut_down() was called and every connection and listener is
   // closed; then closes the loop's own handles.
   void run();
@@ -31,7 +33,7 @@ class EventLoop {
   // callback (so the caller may be destroyed before it runs: guard for that).
   void defer(std::function<void()> task) { deferred_.push_back(std::move(task)); }
 
-  // Called once a second on this thread with the steady-clock time in ms.
+  // Called once a second on this thread with now_ms().
   void set_tick(std::function<void(int64_t)> tick) { tick_ = std::move(tick); }
 
   // Lets run() return once every connection and listener is closed. Posting,

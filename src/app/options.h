@@ -1,0 +1,41 @@
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace pushwire::app {
+
+// Everything the command line and the --config file can set. parse_options
+// returns these validated, so the rest of the server can trust them.
+struct Options {
+  std::string listen_host = "127.0.0.1";  // IPv4 or IPv6 literal, IPv6 without brackets
+  uint16_t listen_port = 8080;            // 0 = any free port
+  unsigned threads = 0;                   // 0 → number of cores, resolved by parse_options
+  std::vector<std::string> allow_origins = {"*"};
+  std::string publish_key;                // empty = publishing needs no key
+  size_t history = 100;
+  double history_ttl_s = 300;
+  double heartbeat_s = 15;
+  size_t max_message_bytes = 65536;
+  std::string redis_url;                  // empty = in-memory broker
+  std::string static_dir;                 // empty = built-in demo
+  size_t max_pending_bytes = 1 << 20;     // unsent bytes a subscriber may have before it is cut off
+  double idle_timeout_s = 60;             // keep-alive connection with no request in flight
+  bool ws_deflate = true;
+  std::string log_level = "info";         // error, warn, info or debug
+};
+
+struct ParseResult {
+  enum class Action { run, help, version, error } action;
+  Options options;      // meaningful when action is run
+  std::string message;  // help text, version line, or what was wrong
+};
+
+// Reads the flags in argv (argv[0] is the program name) and the TOML file of
+// --config if one is given; a flag on the command line wins over the file.
+ParseResult parse_options(int argc, const char* const* argv);
+
+std::string help_text();
+
+}  // namespace pushwire::app

@@ -1,0 +1,36 @@
+#pragma once
+#include <string>
+#include <string_view>
+
+#include "core/message.h"
+#include "http/response_head.h"
+
+namespace pushwire::transports {
+
+// What makes one streaming technique (SSE, NDJSON, forever-iframe) differ
+// from another: its content type, how a message, a gap and a heartbeat look,
+// and what goes first. Each message format comes twice, chunk-framed for
+// HTTP/1.1 and bare for bodies that end with the connection; both are
+// encoded once per message and shared by every subscriber.
+struct StreamStyle {
+  std::string_view name;           // for logs
+  std::string_view content_type;
+  http::HeaderList headers;
+  const core::WireFormat* chunked;  // the message, chunk-framed
+  const core::WireFormat* bare;     // the message as is
+  std::string (*gap)(std::string_view channel);
+  std::string_view heartbeat;
+  std::string opening;              // sent right after the headers
+  bool always_until_close = false;  // a per-subscriber prefix rules out shared chunks
+};
+
+const StreamStyle& sse_style();
+const StreamStyle& ndjson_style();
+const StreamStyle& iframe_style();
+
+// Exposed for tests: one message in each format, without chunk framing.
+std::string sse_event(const core::Message& message);
+std::string ndjson_line(const core::Message& message);
+std::string iframe_call_tail(const core::Message& message);  // "ENVELOPE);</script>\n"
+
+}  // namespace pushwire::transports
