@@ -17,12 +17,16 @@
 #include <utility>
 #include <variant>
 
+#include "util/log.h"
+
 namespace pushwire::app {
 namespace {
 
+using util::concat;
+
 constexpr std::string_view kVersion = "0.1.0";
 constexpr unsigned kMaxThreads = 256;
-// Larger values would overflow the millisecond timers they become.
+// Keeps the millisecond timers that seconds become far from overflowing.
 constexpr int64_t kMaxSeconds = 365 * 24 * 3600;
 
 // What went wrong with a value, or nothing when it was taken.
@@ -40,13 +44,6 @@ struct Flag {
   Kind kind;
   std::function<Error(Options&, const Value&)> set;
 };
-
-template <typename... Parts>
-std::string concat(const Parts&... parts) {
-  std::ostringstream out;
-  (out << ... << parts);
-  return out.str();
-}
 
 template <typename Field>
 Error set_integer(Field& field, int64_t value, int64_t min, int64_t max) {
@@ -238,7 +235,7 @@ Error value_from_text(const Flag& flag, const std::string& text, Value& out) {
       out = seconds;
       return {};
     }
-    case Kind::toggle: out = true; return {};
+    case Kind::toggle: break;  // given by the flag's name alone, never by a value
   }
   return {};
 }

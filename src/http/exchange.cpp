@@ -14,6 +14,7 @@ bool has_header(const HeaderList& headers, std::string_view name) {
 }  // namespace
 
 net::Connection& Exchange::connection() { return session_.connection(); }
+const CorsPolicy& Exchange::cors() const { return session_.cors(); }
 
 void Exchange::respond(int status, std::string_view content_type, std::string body, HeaderList headers) {
   if (started_ || finished_) return;

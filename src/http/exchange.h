@@ -4,6 +4,7 @@
 #include <string>
 #include <string_view>
 
+#include "http/cors.h"
 #include "http/request.h"
 #include "http/response_head.h"
 #include "net/connection.h"
@@ -32,6 +33,7 @@ class Exchange {
 
   const Request& request() const { return request_; }
   net::Connection& connection();
+  const CorsPolicy& cors() const;
 
   // A whole response. CORS and Connection headers are added here.
   void respond(int status, std::string_view content_type, std::string body, HeaderList headers = {});

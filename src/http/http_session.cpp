@@ -43,6 +43,7 @@ void HttpSession::process() {
       reject(result);
       break;
     }
+    if (result.expects_continue) connection_.write(net::OutChunk::literal("HTTP/1.1 100 Continue\r\n\r\n"));
     if (!result.request_ready) break;
     dispatch(parser_.take_request());
     finished_exchange_.reset();
@@ -99,7 +100,7 @@ void HttpSession::reject(const RequestParser::Result& result) {
     status = 413;
     code = "too_large";
   }
-  PW_LOG(info, connection_.peer(), " rejected (", status, "): ", result.error_reason);
+  PW_LOG(info, connection_.peer(), " refused (", status, "): ", result.error_reason);
   closing_ = true;
   Request none;
   none.keep_alive = false;

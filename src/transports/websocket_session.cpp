@@ -1,0 +1,232 @@
+#include "transports/websocket_session.h"
+
+#include <algorithm>
+
+#include "core/names.h"
+#include "net/event_loop.h"
+#include "transports/publish.h"
+#include "transports/ws_frames.h"
+#include "util/json_escape.h"
+#include "util/log.h"
+#include "ws/close_codes.h"
+#include "ws/frame_writer.h"
+
+namespace pushwire::transports {
+
+namespace {
+// A frame may carry a publish a little over --max-message-bytes (the JSON
+// around the data); past this margin it is a protocol-level 1009.
+constexpr size_t kOpOverhead = 4096;
+constexpr size_t kMaxSubscriptions = 1024;
+constexpr int kMissedHeartbeats = 3;
+}  // namespace
+
+class WebSocketSession::ChannelSubscription final : public core::Subscriber {
+ public:
+  ChannelSubscription(WebSocketSession& session, std::string channel)
+      : session_(session), channel_(std::move(channel)) {
+    session_.context_.fanout.add(channel_, this);
+    util::Metrics::add(session_.context_.metrics.subscribers_open, 1);
+  }
+  ~ChannelSubscription() override {
+    session_.context_.fanout.remove(channel_, this);
+    util::Metrics::add(session_.context_.metrics.subscribers_open, -1);
+  }
+  const std::string& channel() const { return channel_; }
+
+ private:
+  void on_message(const core::MessagePtr& message) override { session_.send_message(message); }
+  WebSocketSession& session_;
+  std::string channel_;
+};
+
+WebSocketSession::WebSocketSession(Context& context, net::Connection& connection,
+                                   std::optional<ws::DeflateParams> deflate, bool authorized,
+                                   std::string fixed_channel)
+    : context_(context),
+      connection_(connection),
+      parser_(*this, context.settings.max_message_bytes + kOpOverhead, deflate),
+      deflate_(deflate.has_value()),
+      authorized_(authorized),
+      fixed_channel_(std::move(fixed_channel)),
+      last_received_ms_(connection.loop().now_ms()),
+      last_ping_ms_(last_received_ms_) {}
+
+WebSocketSession::~WebSocketSession() = default;
+
+void WebSocketSession::subscribe_fixed_channel(const std::string* since) { subscribe(fixed_channel_, since, {}); }
+
+void WebSocketSession::on_read(std::string_view bytes) {
+  last_received_ms_ = connection_.loop().now_ms();
+  parser_.feed(bytes);
+}
+
+void WebSocketSession::on_text(std::string_view message) {
+  if (closing_) return;
+  if (!fixed_channel_.empty()) {
+    publish(fixed_channel_, {}, std::string(message), {});
+    return;
+  }
+  auto parsed = parse_ws_op(message);
+  if (auto* error = std::get_if<WsOpError>(&parsed)) {
+    send(ws_error_frame(error->ref, error->code, error->message));
+    return;
+  }
+  handle_op(std::get<WsOp>(parsed));
+}
+
+void WebSocketSession::on_binary(std::string_view) {
+  send(ws_error_frame({}, "bad_op", "ops are JSON text frames, not binary"));
+}
+
+void WebSocketSession::on_ping(std::string_view payload) {
+  if (!closing_) send(ws::encode_frame(ws::Opcode::pong, payload));
+}
+
+void WebSocketSession::on_pong(std::string_view) {}
+
+void WebSocketSession::on_close(std::uint16_t code, std::string_view reason) {
+  if (closing_) {
+    connection_.close();
+    return;
+  }
+  closing_ = true;
+  connection_.write(code == ws::kCloseNoStatus ? ws::encode_frame(ws::Opcode::close, {}) : ws::encode_close(code, reason));
+  connection_.close();
+}
+
+void WebSocketSession::on_protocol_error(std::uint16_t code, std::string_view reason) {
+  PW_LOG(info, connection_.peer(), " websocket closed with ", code, ": ", reason);
+  close_with(code, reason);
+}
+
+void WebSocketSession::handle_op(const WsOp& op) {
+  switch (op.kind) {
+    case WsOp::Kind::subscribe:
+      subscribe(op.channel, op.has_since ? &op.since : nullptr, op.ref);
+      break;
+    case WsOp::Kind::unsubscribe:
+      unsubscribe(op.channel, op.ref);
+      break;
+    case WsOp::Kind::publish:
+      publish(op.channel, op.event, op.data, op.ref);
+      break;
+    case WsOp::Kind::auth:
+      if (context_.settings.publish_key.empty() || op.key == context_.settings.publish_key) {
+        authorized_ = true;
+        send(ws_ok_frame(op.ref));
+      } else {
+        send(ws_error_frame(op.ref, "unauthorized", "wrong publish key"));
+      }
+      break;
+    case WsOp::Kind::ping:
+      send(ws_pong_frame(op.ref));
+      break;
+  }
+}
+
+void WebSocketSession::subscribe(const std::string& channel, const std::string* since, const std::string& ref) {
+  if (!core::is_valid_channel(channel)) {
+    send(ws_error_frame(ref, "bad_channel", "a channel name is 1 to 128 of A-Z a-z 0-9 _ . : @ -"));
+    return;
+  }
+  auto same = [&](const auto& s) { return s->channel() == channel; };
+  if (std::any_of(subscriptions_.begin(), subscriptions_.end(), same)) {
+    send(ws_error_frame(ref, "already_subscribed", "this connection is subscribed to " + channel + " already"));
+    return;
+  }
+  if (subscriptions_.size() >= kMaxSubscriptions) {
+    send(ws_error_frame(ref, "too_many_subscriptions", "one connection may hold 1024 subscriptions"));
+    return;
+  }
+  auto subscription = std::make_unique<ChannelSubscription>(*this, channel);
+  ChannelSubscription* sub = subscription.get();
+  subscriptions_.push_back(std::move(subscription));
+  if (fixed_channel_.empty()) {
+    std::string extra = ",\"channel\":";
+    util::append_json_string(extra, channel);
+    send(ws_ok_frame(ref, extra));
+  }
+  context_.broker.replay(channel, since, [this, sub, channel](core::Replay replay) {
+    sub->set_delivered_through(replay.resume_after);
+    if (replay.gap) {
+      util::Metrics::add(context_.metrics.gaps_total);
+      send(ws_gap_frame(channel));
+    }
+    for (const core::MessagePtr& message : replay.messages) sub->deliver(message);
+  });
+}
+
+void WebSocketSession::unsubscribe(const std::string& channel, const std::string& ref) {
+  std::erase_if(subscriptions_, [&](const auto& s) { return s->channel() == channel; });
+  send(ws_ok_frame(ref));
+}
+
+void WebSocketSession::publish(const std::string& channel, std::string_view event, std::string data,
+                               const std::string& ref) {
+  if (!authorized_) {
+    send(ws_error_frame(ref, "unauthorized", "send {\"op\":\"auth\",\"key\":...} before publishing"));
+    return;
+  }
+  if (auto refusal = check_publish(context_.settings, channel, event, data)) {
+    send(ws_error_frame(ref, refusal->code, refusal->message));
+    return;
+  }
+  util::Metrics::add(context_.metrics.messages_published_total);
+  context_.broker.publish(channel, event.empty() ? core::kDefaultEvent : event, std::move(data),
+                          [this, ref](core::MessagePtr message) {
+                            std::string extra = ",\"channel\":";
+                            util::append_json_string(extra, message->channel);
+                            extra += ",\"id\":";
+                            util::append_json_string(extra, message->id);
+                            extra += ",\"time\":" + std::to_string(message->time_ms);
+                            send(ws_ok_frame(ref, extra));
+                          });
+}
+
+void WebSocketSession::send(std::string frame) {
+  if (closing_) return;
+  connection_.write(std::move(frame));
+  after_send();
+}
+
+void WebSocketSession::send_message(const core::MessagePtr& message) {
+  if (closing_) return;
+  const std::string& frame = message->encoded(deflate_ ? kWsMessageDeflateFrame : kWsMessageFrame);
+  connection_.write(net::OutChunk::view(message, frame));
+  after_send();
+}
+
+void WebSocketSession::after_send() {
+  if (connection_.pending_bytes() <= context_.settings.max_pending_bytes) return;
+  PW_LOG(warn, connection_.peer(), " websocket cut off: ", connection_.pending_bytes(), " bytes unsent (limit ",
+         context_.settings.max_pending_bytes, ")");
+  util::Metrics::add(context_.metrics.slow_subscribers_disconnected_total);
+  closing_ = true;
+  connection_.abort();
+}
+
+void WebSocketSession::close_with(std::uint16_t code, std::string_view reason) {
+  if (closing_) return;
+  send(ws::encode_close(code, reason));
+  closing_ = true;
+  connection_.close();
+}
+
+void WebSocketSession::on_tick(int64_t now_ms) {
+  if (closing_) return;
+  const int64_t interval = context_.settings.heartbeat_ms;
+  if (now_ms - last_received_ms_ > kMissedHeartbeats * interval) {
+    PW_LOG(info, connection_.peer(), " websocket silent for ", (now_ms - last_received_ms_) / 1000, " s, closing");
+    close_with(ws::kCloseGoingAway, "no frames received");
+    return;
+  }
+  if (now_ms - last_ping_ms_ >= interval) {
+    last_ping_ms_ = now_ms;
+    send(ws::encode_frame(ws::Opcode::ping, {}));
+  }
+}
+
+void WebSocketSession::on_shutdown() { close_with(ws::kCloseGoingAway, "server stopping"); }
+
+}  // namespace pushwire::transports

@@ -1,0 +1,65 @@
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/subscriber.h"
+#include "net/connection.h"
+#include "transports/context.h"
+#include "transports/ws_op.h"
+#include "ws/frame_parser.h"
+#include "ws/permessage_deflate.h"
+
+namespace pushwire::transports {
+
+// A WebSocket connection after the handshake. On /ws it speaks the JSON ops
+// (several subscriptions at once); on /ws/{channel} it is subscribed on open
+// and every text frame it receives is published to that channel.
+class WebSocketSession final : public net::Connection::Handler, private ws::FrameParser::Sink {
+ public:
+  WebSocketSession(Context& context, net::Connection& connection, std::optional<ws::DeflateParams> deflate,
+                   bool authorized, std::string fixed_channel);
+  ~WebSocketSession() override;
+
+  // For /ws/{channel}: subscribes at once, from `since` (nullptr: new only).
+  void subscribe_fixed_channel(const std::string* since);
+
+  void on_read(std::string_view bytes) override;
+  void on_tick(int64_t now_ms) override;
+  void on_shutdown() override;
+
+ private:
+  class ChannelSubscription;
+
+  // FrameParser::Sink
+  void on_text(std::string_view message) override;
+  void on_binary(std::string_view message) override;
+  void on_ping(std::string_view payload) override;
+  void on_pong(std::string_view payload) override;
+  void on_close(std::uint16_t code, std::string_view reason) override;
+  void on_protocol_error(std::uint16_t code, std::string_view reason) override;
+
+  void handle_op(const WsOp& op);
+  void subscribe(const std::string& channel, const std::string* since, const std::string& ref);
+  void unsubscribe(const std::string& channel, const std::string& ref);
+  void publish(const std::string& channel, std::string_view event, std::string data, const std::string& ref);
+  void send(std::string frame);
+  void send_message(const core::MessagePtr& message);
+  void after_send();
+  void close_with(std::uint16_t code, std::string_view reason);
+
+  Context& context_;
+  net::Connection& connection_;
+  ws::FrameParser parser_;
+  bool deflate_;
+  bool authorized_;
+  std::string fixed_channel_;  // empty on /ws
+  std::vector<std::unique_ptr<ChannelSubscription>> subscriptions_;
+  int64_t last_received_ms_;
+  int64_t last_ping_ms_;
+  bool closing_ = false;
+};
+
+}  // namespace pushwire::transports

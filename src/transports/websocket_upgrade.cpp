@@ -1,0 +1,76 @@
+#include "transports/websocket_upgrade.h"
+
+#include "transports/request_args.h"
+#include "transports/websocket_session.h"
+#include "util/log.h"
+#include "ws/handshake.h"
+
+namespace pushwire::transports {
+
+namespace {
+std::string_view header_or_empty(const http::Request& request, std::string_view name) {
+  const std::string* value = request.header(name);
+  return value ? std::string_view(*value) : std::string_view();
+}
+
+bool presents_publish_key(const http::Request& request, const std::string& key) {
+  if (key.empty()) return true;
+  const std::string* param = request.query_param("key");
+  if (param && *param == key) return true;
+  const std::string* authorization = request.header("authorization");
+  return authorization && *authorization == "Bearer " + key;
+}
+}  // namespace
+
+void handle_websocket(Context& context, http::Exchange& exchange, std::string_view channel) {
+  const http::Request& request = exchange.request();
+  std::string fixed_channel;
+  if (!channel.empty() && !read_channel(exchange, channel, fixed_channel)) return;
+
+  const ws::UpgradeCheck check = ws::check_upgrade({request.method, header_or_empty(request, "upgrade"),
+                                                    header_or_empty(request, "connection"),
+                                                    header_or_empty(request, "sec-websocket-version"),
+                                                    header_or_empty(request, "sec-websocket-key")});
+  if (!check.ok()) {
+    http::HeaderList headers;
+    if (check.status == 426) headers = {{"Sec-WebSocket-Version", std::string(ws::kSupportedVersion)}, {"Upgrade", "websocket"}};
+    exchange.respond(check.status, "application/json",
+                     "{\"error\":\"bad_upgrade\",\"message\":\"" + std::string(check.error) + "\"}", std::move(headers));
+    return;
+  }
+  if (!exchange.cors().allows(request.header("origin"))) {
+    exchange.respond_error(403, "origin_not_allowed", "this origin is not in --allow-origin");
+    return;
+  }
+
+  std::string response =
+      "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ";
+  response += ws::accept_key(header_or_empty(request, "sec-websocket-key"));
+  response += "\r\n";
+  std::optional<ws::DeflateParams> deflate;
+  if (context.settings.ws_deflate) {
+    if (const std::string* offers = request.header("sec-websocket-extensions")) {
+      if (auto agreement = ws::negotiate_deflate(*offers)) {
+        deflate = agreement->params;
+        response += "Sec-WebSocket-Extensions: " + agreement->response + "\r\n";
+      }
+    }
+  }
+  response += "\r\n";
+
+  const std::string* since = since_param(exchange);
+  auto session = std::make_unique<WebSocketSession>(context, exchange.connection(), deflate,
+                                                    presents_publish_key(request, context.settings.publish_key),
+                                                    fixed_channel);
+  WebSocketSession* ws_session = session.get();
+  exchange.send_raw(std::move(response));
+  if (!fixed_channel.empty()) {
+    std::string since_copy = since ? *since : std::string();
+    // Subscribing reads the history, so do it before the request goes away.
+    ws_session->subscribe_fixed_channel(since ? &since_copy : nullptr);
+  }
+  PW_LOG(debug, exchange.connection().peer(), " websocket open", deflate ? " (deflate)" : "");
+  exchange.upgrade(std::move(session));
+}
+
+}  // namespace pushwire::transports

@@ -1,0 +1,89 @@
+#include "transports/ws_op.h"
+
+#include <nlohmann/json.hpp>
+
+namespace pushwire::transports {
+
+namespace {
+using nlohmann::json;
+
+// Ops are flat objects; refusing deep nesting up front keeps a hostile frame
+// from costing more than a linear scan.
+bool nesting_at_most(std::string_view text, int limit) {
+  int depth = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      if (++depth > limit) return false;
+    } else if (c == '}' || c == ']') {
+      --depth;
+    }
+  }
+  return true;
+}
+
+bool read_string(const json& object, const char* name, std::string& out, bool& present) {
+  auto it = object.find(name);
+  present = it != object.end() && !it->is_null();
+  if (!present) return true;
+  if (!it->is_string()) return false;
+  out = it->get<std::string>();
+  return true;
+}
+}  // namespace
+
+std::variant<WsOp, WsOpError> parse_ws_op(std::string_view text) {
+  if (!nesting_at_most(text, 4)) return WsOpError{"bad_op", "an op is a flat JSON object", ""};
+  const json value = json::parse(text, nullptr, false);
+  if (value.is_discarded() || !value.is_object())
+    return WsOpError{"bad_op", "an op is a JSON object like {\"op\":\"subscribe\",\"channel\":\"news\"}", ""};
+
+  WsOp op{};
+  if (auto ref = value.find("ref"); ref != value.end() && (ref->is_number() || ref->is_string()))
+    op.ref = ref->dump();
+  auto fail = [&op](std::string code, std::string message) {
+    return WsOpError{std::move(code), std::move(message), op.ref};
+  };
+
+  auto name = value.find("op");
+  if (name == value.end() || !name->is_string()) return fail("bad_op", "the op has no \"op\" name");
+  const std::string& kind = name->get_ref<const std::string&>();
+  bool present = false;
+  if (kind == "subscribe" || kind == "unsubscribe" || kind == "publish") {
+    if (!read_string(value, "channel", op.channel, present) || !present)
+      return fail("bad_channel", kind + " needs a \"channel\" string");
+  }
+  if (kind == "subscribe") {
+    op.kind = WsOp::Kind::subscribe;
+    auto since = value.find("since");
+    if (since != value.end() && !since->is_null()) {
+      op.has_since = true;
+      if (since->is_string()) op.since = since->get<std::string>();
+      else if (since->is_number_unsigned() && since->get<uint64_t>() == 0) op.since = "0";
+      else return fail("bad_since", "\"since\" is an id string, or 0");
+    }
+  } else if (kind == "unsubscribe") {
+    op.kind = WsOp::Kind::unsubscribe;
+  } else if (kind == "publish") {
+    op.kind = WsOp::Kind::publish;
+    if (!read_string(value, "data", op.data, present) || !present)
+      return fail("bad_data", "publish needs a \"data\" string");
+    if (!read_string(value, "event", op.event, present)) return fail("bad_event", "\"event\" is a string");
+  } else if (kind == "auth") {
+    op.kind = WsOp::Kind::auth;
+    if (!read_string(value, "key", op.key, present) || !present) return fail("bad_op", "auth needs a \"key\" string");
+  } else if (kind == "ping") {
+    op.kind = WsOp::Kind::ping;
+  } else {
+    return fail("bad_op", "unknown op \"" + kind + "\"; ops are subscribe, unsubscribe, publish, auth, ping");
+  }
+  return op;
+}
+
+}  // namespace pushwire::transports
