@@ -65,6 +65,19 @@ int main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);
 
   app::Server server(app::make_server_config(options));
+  // Signals are handled from before the ready line, so a stop right after it is graceful.
+  MainLoop main;
+  main.server = &server;
+  uv_loop_init(&main.loop);
+  for (uv_signal_t* signal : {&main.sigint, &main.sigterm}) {
+    uv_signal_init(&main.loop, signal);
+    signal->data = &main;
+  }
+  uv_signal_start(&main.sigint, on_signal, SIGINT);
+  uv_signal_start(&main.sigterm, on_signal, SIGTERM);
+  uv_timer_init(&main.loop, &main.sweep);
+  main.sweep.data = &main;
+  uv_timer_start(&main.sweep, on_sweep, 1000, 1000);
   std::string error;
   const uint16_t port = server.start(error);
   if (port == 0) {
@@ -79,18 +92,6 @@ int main(int argc, char** argv) {
   std::printf("listening on http://%s:%u\n", url_host(options.listen_host).c_str(), port);
   std::fflush(stdout);
 
-  MainLoop main;
-  main.server = &server;
-  uv_loop_init(&main.loop);
-  for (uv_signal_t* signal : {&main.sigint, &main.sigterm}) {
-    uv_signal_init(&main.loop, signal);
-    signal->data = &main;
-  }
-  uv_signal_start(&main.sigint, on_signal, SIGINT);
-  uv_signal_start(&main.sigterm, on_signal, SIGTERM);
-  uv_timer_init(&main.loop, &main.sweep);
-  main.sweep.data = &main;
-  uv_timer_start(&main.sweep, on_sweep, 1000, 1000);
   uv_run(&main.loop, UV_RUN_DEFAULT);
   uv_loop_close(&main.loop);
 

@@ -52,7 +52,7 @@ std::string metrics_text(transports::Context& context) {
   metric(out, "pushwire_connections_open", "gauge", "TCP connections open now.", static_cast<double>(net::Connection::open_count()));
   metric(out, "pushwire_connections_total", "counter", "TCP connections accepted.", get(m.connections_total));
   metric(out, "pushwire_messages_published_total", "counter", "Messages published.", get(m.messages_published_total));
-  metric(out, "pushwire_deliveries_total", "counter", "Messages handed to subscribers.", get(m.deliveries_total));
+  metric(out, "pushwire_deliveries_total", "counter", "Messages handed to live subscribers (updated every second).", get(m.deliveries_total));
   metric(out, "pushwire_subscribers_open", "gauge", "Subscriptions open now, all techniques.", get(m.subscribers_open));
   metric(out, "pushwire_slow_subscribers_disconnected_total", "counter",
          "Subscribers cut off because their unsent bytes passed --max-pending-bytes.",

@@ -44,6 +44,8 @@ void Worker::join() {
 }
 
 void Worker::on_tick(int64_t now_ms) {
+  util::Metrics::add(context_.metrics.deliveries_total, fanout_.deliveries() - deliveries_reported_);
+  deliveries_reported_ = fanout_.deliveries();
   if (shutdown_deadline_ms_ && now_ms > shutdown_deadline_ms_) {
     net::Connection::for_each(loop_, [](net::Connection& c, int64_t) { c.abort(); }, 0);
     return;

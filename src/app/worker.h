@@ -41,6 +41,7 @@ class Worker {
   http::Router router_;
   http::StaticFiles static_files_;
   net::Listener listener_;
+  uint64_t deliveries_reported_ = 0;
   int64_t shutdown_deadline_ms_ = 0;  // set once stopping: then stragglers are cut off
   std::thread thread_;
 };

@@ -33,6 +33,7 @@ void Fanout::deliver(const MessagePtr& message) {
   // Subscribers added during this walk are appended and were already served
   // by their replay, so the walk stops at the size it started with.
   const size_t count = list.size();
+  deliveries_ += count;
   for (size_t i = 0; i < count; ++i)
     if (Subscriber* s = list[i]) s->deliver(message);
   delivering_ = nullptr;

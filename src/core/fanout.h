@@ -30,6 +30,8 @@ class Fanout {
 
   size_t subscriber_count() const { return subscriber_count_; }
   size_t channel_count() const { return channels_.size(); }
+  // Messages handed to subscribers so far (a subscriber may skip a duplicate).
+  uint64_t deliveries() const { return deliveries_; }
 
  private:
   using List = std::vector<Subscriber*>;
@@ -47,6 +49,7 @@ class Fanout {
   };
   std::unordered_map<std::string, List, StringHash, std::equal_to<>> channels_;
   size_t subscriber_count_ = 0;
+  uint64_t deliveries_ = 0;
   List* delivering_ = nullptr;     // the list being walked, whose removals wait
   bool delivering_has_holes_ = false;
 };

@@ -38,6 +38,17 @@ void Exchange::respond_error(int status, std::string_view code, std::string_view
   respond_json(status, std::move(body));
 }
 
+void Exchange::respond_preflight(std::string_view methods) {
+  if (started_ || finished_) return;
+  const std::string allowed = std::string(methods) + ", OPTIONS";
+  HeaderList headers;
+  session_.cors().add_preflight_headers(request_, allowed, headers);
+  headers.emplace_back("Allow", allowed);
+  connection().write(build_response_head(204, headers, BodyFraming::none, 0, request_.keep_alive));
+  finished_ = true;
+  session_.exchange_finished(request_.keep_alive);
+}
+
 void Exchange::start_stream(int status, std::string_view content_type, HeaderList headers, BodyFraming framing) {
   if (started_ || finished_) return;
   session_.cors().add_response_headers(request_, headers);

@@ -40,6 +40,8 @@ class Exchange {
   void respond_json(int status, std::string body) { respond(status, "application/json", std::move(body)); }
   // {"error":CODE,"message":MESSAGE}
   void respond_error(int status, std::string_view code, std::string_view message);
+  // 204 to a CORS preflight OPTIONS for a resource that allows `methods`.
+  void respond_preflight(std::string_view methods);
 
   // A streamed response: headers now, body bytes with send(), end with end().
   // With chunked framing the caller sends ready-made chunks (so that one

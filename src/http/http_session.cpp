@@ -58,8 +58,10 @@ void HttpSession::dispatch(Request request) {
   std::string_view rest;
   const Router::Route* route = router_.match(req.path, rest);
   PW_LOG(debug, connection_.peer(), " ", req.method, " ", req.target);
-  if (req.method == "OPTIONS") {
-    preflight(exchange, route);
+  if (req.method == "OPTIONS" && route) {
+    exchange.respond_preflight(route->methods);
+  } else if (req.method == "OPTIONS" && req.path == "*") {
+    exchange.respond_preflight("GET, POST");
   } else if (!route) {
     router_.fallback()(exchange, req.path);
   } else if (!route->allows(req.method)) {
@@ -70,24 +72,6 @@ void HttpSession::dispatch(Request request) {
   } else {
     route->handle(exchange, rest);
   }
-}
-
-void HttpSession::preflight(Exchange& exchange, const Router::Route* route) {
-  const Request& req = exchange.request();
-  if (!route && req.path != "*" && req.path != "/") {
-    // Static files answer GET only; anything else is unknown.
-    exchange.respond_error(404, "not_found", "no such endpoint: " + req.path);
-    return;
-  }
-  HeaderList headers;
-  const std::string methods = (route ? route->methods : std::string("GET")) + ", OPTIONS";
-  cors_.add_preflight_headers(req, methods, headers);
-  headers.emplace_back("Allow", methods);
-  // respond() adds the CORS origin header again; keep the preflight's own.
-  std::string head = build_response_head(204, headers, BodyFraming::none, 0, req.keep_alive);
-  connection_.write(std::move(head));
-  exchange.finished_ = true;
-  exchange_finished(req.keep_alive);
 }
 
 void HttpSession::reject(const RequestParser::Result& result) {

@@ -38,7 +38,6 @@ class HttpSession final : public net::Connection::Handler {
   void process();
   void dispatch(Request request);
   void reject(const RequestParser::Result& result);
-  void preflight(Exchange& exchange, const Router::Route* route);
   void exchange_finished(bool keep_alive);
   void upgrade(std::unique_ptr<net::Connection::Handler> handler);
 
@@ -50,8 +49,8 @@ class HttpSession final : public net::Connection::Handler {
   std::string pending_;                 // received bytes not parsed yet
   std::unique_ptr<Exchange> exchange_;  // the request being answered
   std::unique_ptr<Exchange> finished_exchange_;  // answered; destroyed once its callbacks returned
-  std::shared_ptr<bool> alive_;         // lets deferred work see that this session is gone
   int64_t last_activity_ms_;
+  std::shared_ptr<bool> alive_;         // lets deferred work see that this session is gone
   bool processing_ = false;
   bool closing_ = false;
   bool upgraded_ = false;

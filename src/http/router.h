@@ -10,7 +10,8 @@ class Exchange;
 
 // Maps a path to its handler. A route whose path ends in '/' is a prefix
 // ("/poll/" matches "/poll/news" with rest "news"); others match exactly.
-// Paths no route matches go to the fallback (static files), with any method.
+// Paths no route matches go to the fallback (static files), with any method,
+// OPTIONS included.
 class Router {
  public:
   using Handler = std::function<void(Exchange&, std::string_view rest)>;

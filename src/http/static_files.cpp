@@ -64,6 +64,10 @@ void StaticFiles::serve(Exchange& exchange, std::string_view path) const {
     return;
   }
   const std::string& method = exchange.request().method;
+  if (method == "OPTIONS") {
+    exchange.respond_preflight("GET, HEAD");
+    return;
+  }
   if (method != "GET" && method != "HEAD") {
     exchange.respond(405, "application/json",
                      "{\"error\":\"method_not_allowed\",\"message\":\"files answer GET only\"}",

@@ -50,7 +50,6 @@ void LongPollWait::answer(const std::vector<core::MessagePtr>& messages, const c
   if (exchange_.finished()) return;
   timeout_.stop();
   if (gap) util::Metrics::add(context_.metrics.gaps_total);
-  util::Metrics::add(context_.metrics.deliveries_total, messages.size());
   exchange_.respond(200, shape_.content_type, shape_.wrap(poll_body(messages, newest, gap)));
 }
 

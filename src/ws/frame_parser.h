@@ -1,0 +1,89 @@
+#pragma once
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "util/utf8.h"
+#include "ws/deflate.h"
+#include "ws/opcode.h"
+#include "ws/permessage_deflate.h"
+
+namespace pushwire::ws {
+
+// Reads the frames a client sends (RFC 6455 5, RFC 7692 6) from a byte stream
+// fed in pieces split anywhere, and reports whole messages. It keeps only what
+// it must: a partial frame header, a control frame's payload, and the message
+// being assembled (whose buffer, when over 1 KiB, is freed once delivered).
+//
+// Any protocol violation is reported once through Sink::on_protocol_error with
+// the close code to send; after that, and after a close frame, further input
+// is ignored.
+class FrameParser {
+ public:
+  // Views passed to a sink live only during the call. A sink must not destroy
+  // the parser from within a call.
+  class Sink {
+   public:
+    virtual ~Sink() = default;
+    // A whole message, defragmented, decompressed, and for text valid UTF-8.
+    virtual void on_text(std::string_view message) = 0;
+    virtual void on_binary(std::string_view message) = 0;
+    virtual void on_ping(std::string_view payload) = 0;
+    virtual void on_pong(std::string_view payload) = 0;
+    // A valid close frame; `code` is kCloseNoStatus when it had no body.
+    virtual void on_close(std::uint16_t code, std::string_view reason) = 0;
+    // Answer with a close frame carrying `code`, then close the connection.
+    virtual void on_protocol_error(std::uint16_t code, std::string_view reason) = 0;
+  };
+
+  // `max_message_bytes`: the largest message accepted (as received, and once
+  // decompressed); a larger one is a 1009 error. `deflate`: set when
+  // permessage-deflate was negotiated for the connection.
+  FrameParser(Sink& sink, std::size_t max_message_bytes, std::optional<DeflateParams> deflate = std::nullopt);
+
+  void feed(std::string_view bytes);
+
+  bool failed() const { return state_ == State::failed; }
+  bool closed() const { return state_ == State::closed; }
+
+ private:
+  enum class State { header, payload, closed, failed };
+  static constexpr std::size_t kMaxHeaderSize = 14;
+
+  void read_header(std::string_view& bytes);
+  void check_first_two_bytes();
+  void start_frame();
+  void read_payload(std::string_view& bytes);
+  void end_frame();
+  void end_close_frame();
+  void end_message();
+  void fail(std::uint16_t code, std::string_view reason);
+
+  Sink& sink_;
+  std::size_t max_message_bytes_;
+  std::optional<Inflater> inflater_;
+  State state_ = State::header;
+
+  // The frame being read.
+  std::array<std::uint8_t, kMaxHeaderSize> header_;
+  std::uint8_t header_size_ = 0;    // bytes of header_ received
+  std::uint8_t header_needed_ = 2;  // its full size, once the second byte is in
+  Opcode opcode_ = Opcode::continuation;
+  bool fin_ = false;
+  std::uint64_t remaining_ = 0;  // payload bytes still to come
+  std::array<std::uint8_t, 4> mask_{};
+  std::uint8_t mask_phase_ = 0;
+  std::string control_payload_;
+
+  // The data message being assembled.
+  bool in_message_ = false;
+  bool message_is_text_ = false;
+  bool message_is_compressed_ = false;
+  std::string message_;
+  util::Utf8Validator utf8_;
+};
+
+}  // namespace pushwire::ws
