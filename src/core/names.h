@@ -12,4 +12,8 @@ inline bool is_control_event(std::string_view name) { return !name.empty() && na
 
 inline constexpr std::string_view kDefaultEvent = "message";
 
+// What error messages tell a user about the rules above.
+inline constexpr std::string_view kChannelRule = "a channel name is 1 to 128 of A-Z a-z 0-9 _ . : @ -";
+inline constexpr std::string_view kEventRule = "an event name is 1 to 64 of A-Z a-z 0-9 _ . : -";
+
 }  // namespace pushwire::core

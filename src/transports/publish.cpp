@@ -24,9 +24,9 @@ bool has_bearer(const http::Request& request, const std::string& key) {
 std::optional<PublishRefusal> check_publish(const Settings& settings, std::string_view channel, std::string_view event,
                                             std::string_view data) {
   if (!core::is_valid_channel(channel))
-    return PublishRefusal{400, "bad_channel", "a channel name is 1 to 128 of A-Z a-z 0-9 _ . : @ -"};
+    return PublishRefusal{400, "bad_channel", std::string(core::kChannelRule)};
   if (!event.empty() && !core::is_valid_event(event))
-    return PublishRefusal{400, "bad_event", "an event name is 1 to 64 of A-Z a-z 0-9 _ . : -"};
+    return PublishRefusal{400, "bad_event", std::string(core::kEventRule)};
   if (core::is_control_event(event))
     return PublishRefusal{400, "bad_event", "event names beginning with _ are reserved for the server"};
   if (data.size() > settings.max_message_bytes)

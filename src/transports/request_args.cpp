@@ -24,7 +24,7 @@ bool is_valid_callback(std::string_view name) {
 
 bool read_channel(http::Exchange& exchange, std::string_view rest, std::string& channel) {
   if (!core::is_valid_channel(rest)) {
-    exchange.respond_error(400, "bad_channel", "a channel name is 1 to 128 of A-Z a-z 0-9 _ . : @ -");
+    exchange.respond_error(400, "bad_channel", core::kChannelRule);
     return false;
   }
   channel = rest;

@@ -127,7 +127,7 @@ void WebSocketSession::handle_op(const WsOp& op) {
 
 void WebSocketSession::subscribe(const std::string& channel, const std::string* since, const std::string& ref) {
   if (!core::is_valid_channel(channel)) {
-    send(ws_error_frame(ref, "bad_channel", "a channel name is 1 to 128 of A-Z a-z 0-9 _ . : @ -"));
+    send(ws_error_frame(ref, "bad_channel", core::kChannelRule));
     return;
   }
   auto same = [&](const auto& s) { return s->channel() == channel; };
@@ -148,16 +148,21 @@ void WebSocketSession::subscribe(const std::string& channel, const std::string* 
     send(ws_ok_frame(ref, extra));
   }
   context_.broker.replay(channel, since, [this, sub, channel](core::Replay replay) {
+    // Live messages up to resume_after are covered by this replay.
     sub->set_delivered_through(replay.resume_after);
     if (replay.gap) {
       util::Metrics::add(context_.metrics.gaps_total);
       send(ws_gap_frame(channel));
     }
-    for (const core::MessagePtr& message : replay.messages) sub->deliver(message);
+    for (const core::MessagePtr& message : replay.messages) send_message(message);
   });
 }
 
 void WebSocketSession::unsubscribe(const std::string& channel, const std::string& ref) {
+  if (!core::is_valid_channel(channel)) {
+    send(ws_error_frame(ref, "bad_channel", core::kChannelRule));
+    return;
+  }
   std::erase_if(subscriptions_, [&](const auto& s) { return s->channel() == channel; });
   send(ws_ok_frame(ref));
 }

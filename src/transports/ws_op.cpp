@@ -1,5 +1,7 @@
 #include "transports/ws_op.h"
 
+#include <cctype>
+
 #include <nlohmann/json.hpp>
 
 namespace pushwire::transports {
@@ -28,6 +30,29 @@ bool nesting_at_most(std::string_view text, int limit) {
   return true;
 }
 
+// The "ref" of a frame that did not parse, so that its error can still
+// carry it: a number or a short string after "ref":, else nothing.
+std::string salvage_ref(std::string_view text) {
+  const size_t key = text.find("\"ref\"");
+  if (key == std::string_view::npos) return {};
+  size_t i = key + 5;
+  auto skip_space = [&] { while (i < text.size() && (text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r')) ++i; };
+  skip_space();
+  if (i >= text.size() || text[i] != ':') return {};
+  ++i;
+  skip_space();
+  const size_t start = i;
+  if (i < text.size() && text[i] == '"') {
+    for (++i; i < text.size() && i - start < 66 && text[i] != '"' && text[i] != '\\'; ++i) {}
+    if (i < text.size() && text[i] == '"') return std::string(text.substr(start, i + 1 - start));
+    return {};
+  }
+  if (i < text.size() && text[i] == '-') ++i;
+  const size_t digits = i;
+  while (i < text.size() && i - start < 20 && std::isdigit(static_cast<unsigned char>(text[i]))) ++i;
+  return i > digits ? std::string(text.substr(start, i - start)) : std::string();
+}
+
 bool read_string(const json& object, const char* name, std::string& out, bool& present) {
   auto it = object.find(name);
   present = it != object.end() && !it->is_null();
@@ -40,8 +65,17 @@ bool read_string(const json& object, const char* name, std::string& out, bool& p
 
 std::variant<WsOp, WsOpError> parse_ws_op(std::string_view text) {
   if (!nesting_at_most(text, 4)) return WsOpError{"bad_op", "an op is a flat JSON object", ""};
-  const json value = json::parse(text, nullptr, false);
-  if (value.is_discarded() || !value.is_object())
+  json value;
+  try {
+    value = json::parse(text);
+  } catch (const json::parse_error& error) {
+    // A \uD800-style escape without its pair is text that is not UTF-8.
+    if (std::string_view(error.what()).find("surrogate") != std::string_view::npos)
+      return WsOpError{"bad_utf8", "the op holds an unpaired UTF-16 surrogate escape", salvage_ref(text)};
+    return WsOpError{"bad_op", "an op is a JSON object like {\"op\":\"subscribe\",\"channel\":\"news\"}",
+                     salvage_ref(text)};
+  }
+  if (!value.is_object())
     return WsOpError{"bad_op", "an op is a JSON object like {\"op\":\"subscribe\",\"channel\":\"news\"}", ""};
 
   WsOp op{};
