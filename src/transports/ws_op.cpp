@@ -50,7 +50,8 @@ std::string salvage_ref(std::string_view text) {
   if (i < text.size() && text[i] == '-') ++i;
   const size_t digits = i;
   while (i < text.size() && i - start < 20 && std::isdigit(static_cast<unsigned char>(text[i]))) ++i;
-  return i > digits ? std::string(text.substr(start, i - start)) : std::string();
+  const bool well_formed = i > digits && !(text[digits] == '0' && i - digits > 1);
+  return well_formed ? std::string(text.substr(start, i - start)) : std::string();
 }
 
 bool read_string(const json& object, const char* name, std::string& out, bool& present) {
