@@ -53,6 +53,7 @@ void Worker::on_tick(int64_t now_ms) {
   net::Connection::for_each(
       loop_, [](net::Connection& c, int64_t now) {
         if (auto* handler = c.handler()) handler->on_tick(now);
+        c.trim();
       },
       now_ms);
 }

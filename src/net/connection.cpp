@@ -5,6 +5,7 @@
 
 #include "net/event_loop.h"
 #include "util/log.h"
+#include "util/slab_pool.h"
 
 namespace pushwire::net {
 
@@ -12,6 +13,15 @@ namespace {
 constexpr size_t kMaxIovecs = 512;
 std::atomic<int64_t> g_open_count{0};
 
+}  // namespace
+
+// What uv_write needs to outlive the call: the request and the bytes' owners.
+struct Connection::PendingWrite {
+  uv_write_t req;
+  std::vector<OutChunk> chunks;
+};
+
+namespace {
 std::string peer_name(const uv_tcp_t* tcp) {
   sockaddr_storage addr{};
   int len = sizeof addr;
@@ -31,6 +41,9 @@ std::string peer_name(const uv_tcp_t* tcp) {
 }
 }  // namespace
 
+void* Connection::operator new(size_t) { return util::SlabPool<sizeof(Connection)>::allocate(); }
+void Connection::operator delete(void* pointer) { util::SlabPool<sizeof(Connection)>::deallocate(pointer); }
+
 Connection::Connection(EventLoop& loop) : loop_(loop) {
   uv_tcp_init(loop.uv(), &tcp_);
   tcp_.data = this;
@@ -46,12 +59,13 @@ Connection* Connection::accept(EventLoop& loop, uv_stream_t* server) {
     return nullptr;
   }
   uv_tcp_nodelay(&c->tcp_, 1);
-  c->peer_ = peer_name(&c->tcp_);
   c->link();
   return c;
 }
 
 int64_t Connection::open_count() { return g_open_count.load(std::memory_order_relaxed); }
+
+std::string Connection::peer() const { return peer_name(&tcp_); }
 
 void Connection::link() {
   g_open_count.fetch_add(1, std::memory_order_relaxed);
@@ -79,7 +93,7 @@ void Connection::for_each(EventLoop& loop, void (*fn)(Connection&, int64_t), int
 }
 
 void Connection::set_handler(std::unique_ptr<Handler> handler) {
-  retired_handler_ = std::move(handler_);
+  if (handler_) loop_.retire(std::move(handler_));
   handler_ = std::move(handler);
   if (!reading_ && state_ == State::open) resume_reading();
 }
@@ -102,18 +116,17 @@ void Connection::on_alloc(uv_handle_t* handle, size_t, uv_buf_t* buf) {
 void Connection::on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf) {
   auto* self = static_cast<Connection*>(stream->data);
   if (nread < 0) {
-    if (nread != UV_EOF) PW_LOG(debug, "read from ", self->peer_, ": ", uv_strerror(static_cast<int>(nread)));
+    if (nread != UV_EOF) PW_LOG(debug, "read from ", self->peer(), ": ", uv_strerror(static_cast<int>(nread)));
     self->close_handle(nread != UV_EOF);
     return;
   }
   if (nread == 0 || self->state_ != State::open || !self->handler_) return;
   self->handler_->on_read(std::string_view(buf->base, static_cast<size_t>(nread)));
-  self->retired_handler_.reset();
 }
 
 void Connection::write(OutChunk chunk) {
   if (state_ != State::open || chunk.size == 0) return;
-  pending_bytes_ += chunk.size;
+  pending_bytes_ += static_cast<uint32_t>(chunk.size);
   queued_.push_back(std::move(chunk));
   if (!flush_scheduled_) {
     flush_scheduled_ = true;
@@ -123,38 +136,68 @@ void Connection::write(OutChunk chunk) {
 
 void Connection::flush() {
   flush_scheduled_ = false;
-  if (state_ == State::closed || write_req_ || queued_.empty()) return;
+  if (state_ == State::closed || in_flight_ || queued_.empty()) return;
   start_write();
 }
 
 void Connection::start_write() {
   const size_t count = std::min(queued_.size(), kMaxIovecs);
   std::array<uv_buf_t, kMaxIovecs> bufs;
-  for (size_t i = 0; i < count; ++i)
+  size_t total = 0;
+  for (size_t i = 0; i < count; ++i) {
     bufs[i] = uv_buf_init(const_cast<char*>(queued_[i].data), static_cast<unsigned>(queued_[i].size));
-  if (count == queued_.size()) {
-    in_flight_.swap(queued_);
-  } else {
-    in_flight_.assign(std::make_move_iterator(queued_.begin()), std::make_move_iterator(queued_.begin() + count));
-    queued_.erase(queued_.begin(), queued_.begin() + count);
+    total += queued_[i].size;
   }
-  write_req_ = new uv_write_t;
-  write_req_->data = this;
-  const int rc = uv_write(write_req_, reinterpret_cast<uv_stream_t*>(&tcp_), bufs.data(), count, on_write);
-  if (rc != 0) {
-    delete write_req_;
-    write_req_ = nullptr;
-    in_flight_.clear();
+  // Most writes go out whole at once; only what the kernel leaves needs a
+  // write request and its bookkeeping.
+  const int written = uv_try_write(reinterpret_cast<uv_stream_t*>(&tcp_), bufs.data(), count);
+  if (written < 0 && written != UV_EAGAIN) {
+    abort();
+    return;
+  }
+  const size_t done = written > 0 ? static_cast<size_t>(written) : 0;
+  if (done == total) {
+    pending_bytes_ -= total;
+    queued_.erase(queued_.begin(), queued_.begin() + count);
+    if (!queued_.empty()) start_write();
+    else if (state_ == State::closing_after_flush) finish_close();
+    return;
+  }
+  write_rest(done);
+}
+
+void Connection::write_rest(size_t written) {
+  in_flight_ = std::make_unique<PendingWrite>();
+  in_flight_->req.data = this;
+  auto& chunks = in_flight_->chunks;
+  size_t skipped = 0;
+  size_t i = 0;
+  const size_t count = std::min(queued_.size(), kMaxIovecs);
+  for (; i < count && skipped + queued_[i].size <= written; ++i) skipped += queued_[i].size;
+  pending_bytes_ -= written;
+  std::array<uv_buf_t, kMaxIovecs> bufs;
+  size_t n = 0;
+  for (; i < count; ++i, ++n) {
+    OutChunk chunk = std::move(queued_[i]);
+    if (skipped < written) {  // the chunk the kernel took part of
+      chunk.data += written - skipped;
+      chunk.size -= written - skipped;
+      skipped = written;
+    }
+    bufs[n] = uv_buf_init(const_cast<char*>(chunk.data), static_cast<unsigned>(chunk.size));
+    chunks.push_back(std::move(chunk));
+  }
+  queued_.erase(queued_.begin(), queued_.begin() + count);
+  if (uv_write(&in_flight_->req, reinterpret_cast<uv_stream_t*>(&tcp_), bufs.data(), n, on_write) != 0) {
+    in_flight_.reset();
     abort();
   }
 }
 
 void Connection::on_write(uv_write_t* req, int status) {
   auto* self = static_cast<Connection*>(req->data);
-  delete req;
-  self->write_req_ = nullptr;
-  for (const OutChunk& chunk : self->in_flight_) self->pending_bytes_ -= chunk.size;
-  self->in_flight_.clear();
+  std::unique_ptr<PendingWrite> done = std::move(self->in_flight_);
+  for (const OutChunk& chunk : done->chunks) self->pending_bytes_ -= chunk.size;
   if (status != 0) {
     if (status != UV_ECANCELED) self->abort();
     return;
@@ -166,12 +209,17 @@ void Connection::on_write(uv_write_t* req, int status) {
   }
 }
 
+void Connection::trim() {
+  if (queued_.empty() && queued_.capacity() > 0) std::vector<OutChunk>().swap(queued_);
+}
+
 void Connection::close() {
   if (state_ != State::open) return;
   state_ = State::closing_after_flush;
   pause_reading();
-  if (!write_req_ && queued_.empty()) finish_close();
-  else if (!write_req_) start_write();
+  if (in_flight_) return;  // on_write goes on
+  if (queued_.empty()) finish_close();
+  else start_write();
 }
 
 void Connection::finish_close() {

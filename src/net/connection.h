@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "net/connection_handler.h"
 #include "net/out_chunk.h"
 
 namespace pushwire::net {
@@ -19,23 +20,16 @@ class EventLoop;
 // closed, after telling its handler.
 class Connection {
  public:
-  class Handler {
-   public:
-    virtual ~Handler() = default;
-    // Bytes arrived. They live only during the call: keep what you need.
-    virtual void on_read(std::string_view bytes) = 0;
-    // The peer closed, an error happened, or close() finished. The last call.
-    virtual void on_closed() {}
-    // Once a second, for timeouts and heartbeats.
-    virtual void on_tick(int64_t now_ms) {}
-    // The server is stopping: finish (answer, close frames) and close.
-    virtual void on_shutdown() = 0;
-  };
+  using Handler = ConnectionHandler;
+
+
+  static void* operator new(size_t size);
+  static void operator delete(void* pointer);
 
   // Accepts a pending connection on `server`; nullptr if that failed.
   static Connection* accept(EventLoop& loop, uv_stream_t* server);
 
-  // Replaces the handler (the old one is destroyed after the current callback).
+  // Replaces the handler; the old one is destroyed later in this loop turn.
   void set_handler(std::unique_ptr<Handler> handler);
   Handler* handler() { return handler_.get(); }
 
@@ -53,10 +47,15 @@ class Connection {
   void resume_reading();
 
   EventLoop& loop() { return loop_; }
-  const std::string& peer() const { return peer_; }
+  // "127.0.0.1:54321", for logs (looked up when asked: idle connections keep no copy).
+  std::string peer() const;
 
   // Called by EventLoop at the end of the turn.
   void flush();
+
+  // Gives back the write queue's memory when it is empty (called once a
+  // second: a busy connection keeps it between messages, an idle one pays nothing).
+  void trim();
 
   // Connections open now, all loops.
   static int64_t open_count();
@@ -65,11 +64,12 @@ class Connection {
   static void for_each(EventLoop& loop, void (*fn)(Connection&, int64_t), int64_t arg);
 
  private:
-  enum class State { open, closing_after_flush, closed };
+  enum class State : uint8_t { open, closing_after_flush, closed };
 
   explicit Connection(EventLoop& loop);
   ~Connection();
   void start_write();
+  void write_rest(size_t written);
   void finish_close();
   void close_handle(bool reset);
   void link();
@@ -84,16 +84,14 @@ class Connection {
   EventLoop& loop_;
   uv_tcp_t tcp_;
   std::unique_ptr<Handler> handler_;
-  std::unique_ptr<Handler> retired_handler_;
+  struct PendingWrite;
   std::vector<OutChunk> queued_;
-  std::vector<OutChunk> in_flight_;
-  uv_write_t* write_req_ = nullptr;  // non-null while a write is in flight
-  size_t pending_bytes_ = 0;
+  std::unique_ptr<PendingWrite> in_flight_;  // only while the kernel would not take everything
+  // Packed: an idle connection's size is what idle connections cost.
+  uint32_t pending_bytes_ = 0;  // bounded far below 4 GiB by --max-pending-bytes
   State state_ = State::open;
   bool flush_scheduled_ = false;
   bool reading_ = false;
-  bool in_callback_ = false;
-  std::string peer_;
   Connection* prev_ = nullptr;
   Connection* next_ = nullptr;
 };

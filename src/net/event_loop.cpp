@@ -65,6 +65,7 @@ void EventLoop::on_check(uv_check_t* handle) {
     tasks.swap(self->deferred_);
     for (auto& task : tasks) task();
   }
+  self->retired_.clear();
   // Flushing may close connections and queue more output; take the list first.
   while (!self->to_flush_.empty()) {
     self->flushing_.swap(self->to_flush_);

@@ -2,8 +2,11 @@
 #include <uv.h>
 
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <vector>
+
+#include "net/connection_handler.h"
 
 namespace pushwire::net {
 
@@ -33,6 +36,10 @@ class EventLoop {
   // callback (so the caller may be destroyed before it runs: guard for that).
   void defer(std::function<void()> task) { deferred_.push_back(std::move(task)); }
 
+  // Keeps a connection's replaced handler alive until the end of this loop
+  // turn, since it may be replaced from within its own callback.
+  void retire(std::unique_ptr<ConnectionHandler> handler) { retired_.push_back(std::move(handler)); }
+
   // Called once a second on this thread with now_ms().
   void set_tick(std::function<void(int64_t)> tick) { tick_ = std::move(tick); }
 
@@ -60,6 +67,7 @@ class EventLoop {
   std::vector<Connection*> to_flush_;
   std::vector<Connection*> flushing_;
   std::vector<std::function<void()>> deferred_;
+  std::vector<std::unique_ptr<ConnectionHandler>> retired_;
   std::mutex posted_mutex_;
   bool closed_ = false;  // under posted_mutex_: the wakeup handle is gone
   std::vector<std::function<void()>> posted_;

@@ -8,6 +8,7 @@
 #include "transports/ws_frames.h"
 #include "util/json_escape.h"
 #include "util/log.h"
+#include "util/slab_pool.h"
 #include "ws/close_codes.h"
 #include "ws/frame_writer.h"
 
@@ -40,31 +41,37 @@ class WebSocketSession::ChannelSubscription final : public core::Subscriber {
   std::string channel_;
 };
 
+void* WebSocketSession::operator new(size_t) { return util::SlabPool<sizeof(WebSocketSession)>::allocate(); }
+void WebSocketSession::operator delete(void* pointer) {
+  util::SlabPool<sizeof(WebSocketSession)>::deallocate(pointer);
+}
+
 WebSocketSession::WebSocketSession(Context& context, net::Connection& connection,
-                                   std::optional<ws::DeflateParams> deflate, bool authorized,
-                                   std::string fixed_channel)
+                                   std::optional<ws::DeflateParams> deflate, bool authorized)
     : context_(context),
       connection_(connection),
       parser_(*this, context.settings.max_message_bytes + kOpOverhead, deflate),
+      last_received_s_(static_cast<uint32_t>(connection.loop().now_ms() / 1000)),
+      last_ping_s_(last_received_s_),
       deflate_(deflate.has_value()),
-      authorized_(authorized),
-      fixed_channel_(std::move(fixed_channel)),
-      last_received_ms_(connection.loop().now_ms()),
-      last_ping_ms_(last_received_ms_) {}
+      authorized_(authorized) {}
 
 WebSocketSession::~WebSocketSession() = default;
 
-void WebSocketSession::subscribe_fixed_channel(const std::string* since) { subscribe(fixed_channel_, since, {}); }
+void WebSocketSession::subscribe_fixed_channel(const std::string& channel, const std::string* since) {
+  fixed_channel_ = true;
+  subscribe(channel, since, {});
+}
 
 void WebSocketSession::on_read(std::string_view bytes) {
-  last_received_ms_ = connection_.loop().now_ms();
+  last_received_s_ = static_cast<uint32_t>(connection_.loop().now_ms() / 1000);
   parser_.feed(bytes);
 }
 
 void WebSocketSession::on_text(std::string_view message) {
   if (closing_) return;
-  if (!fixed_channel_.empty()) {
-    publish(fixed_channel_, {}, std::string(message), {});
+  if (fixed_channel_) {
+    publish(subscriptions_.front()->channel(), {}, std::string(message), {});
     return;
   }
   auto parsed = parse_ws_op(message);
@@ -142,7 +149,7 @@ void WebSocketSession::subscribe(const std::string& channel, const std::string* 
   auto subscription = std::make_unique<ChannelSubscription>(*this, channel);
   ChannelSubscription* sub = subscription.get();
   subscriptions_.push_back(std::move(subscription));
-  if (fixed_channel_.empty()) {
+  if (!fixed_channel_) {
     std::string extra = ",\"channel\":";
     util::append_json_string(extra, channel);
     send(ws_ok_frame(ref, extra));
@@ -220,14 +227,15 @@ void WebSocketSession::close_with(std::uint16_t code, std::string_view reason) {
 
 void WebSocketSession::on_tick(int64_t now_ms) {
   if (closing_) return;
-  const int64_t interval = context_.settings.heartbeat_ms;
-  if (now_ms - last_received_ms_ > kMissedHeartbeats * interval) {
-    PW_LOG(info, connection_.peer(), " websocket silent for ", (now_ms - last_received_ms_) / 1000, " s, closing");
+  const int64_t now_s = now_ms / 1000;
+  const int64_t interval_s = std::max<int64_t>(1, context_.settings.heartbeat_ms / 1000);
+  if (now_s - last_received_s_ > kMissedHeartbeats * interval_s) {
+    PW_LOG(info, connection_.peer(), " websocket silent for ", now_s - last_received_s_, " s, closing");
     close_with(ws::kCloseGoingAway, "no frames received");
     return;
   }
-  if (now_ms - last_ping_ms_ >= interval) {
-    last_ping_ms_ = now_ms;
+  if (now_s - last_ping_s_ >= interval_s) {
+    last_ping_s_ = static_cast<uint32_t>(now_s);
     send(ws::encode_frame(ws::Opcode::ping, {}));
   }
 }

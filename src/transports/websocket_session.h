@@ -20,11 +20,14 @@ namespace pushwire::transports {
 class WebSocketSession final : public net::Connection::Handler, private ws::FrameParser::Sink {
  public:
   WebSocketSession(Context& context, net::Connection& connection, std::optional<ws::DeflateParams> deflate,
-                   bool authorized, std::string fixed_channel);
+                   bool authorized);
   ~WebSocketSession() override;
+  static void* operator new(size_t size);
+  static void operator delete(void* pointer);
 
-  // For /ws/{channel}: subscribes at once, from `since` (nullptr: new only).
-  void subscribe_fixed_channel(const std::string* since);
+  // For /ws/{channel}: subscribes at once, from `since` (nullptr: new only),
+  // and from then on every text frame is a publish to that channel.
+  void subscribe_fixed_channel(const std::string& channel, const std::string* since);
 
   void on_read(std::string_view bytes) override;
   void on_tick(int64_t now_ms) override;
@@ -53,12 +56,13 @@ class WebSocketSession final : public net::Connection::Handler, private ws::Fram
   Context& context_;
   net::Connection& connection_;
   ws::FrameParser parser_;
+  std::vector<std::unique_ptr<ChannelSubscription>> subscriptions_;
+  // Loop-clock seconds (heartbeats have one-second granularity anyway).
+  uint32_t last_received_s_;
+  uint32_t last_ping_s_;
   bool deflate_;
   bool authorized_;
-  std::string fixed_channel_;  // empty on /ws
-  std::vector<std::unique_ptr<ChannelSubscription>> subscriptions_;
-  int64_t last_received_ms_;
-  int64_t last_ping_ms_;
+  bool fixed_channel_ = false;  // /ws/{channel}: the one subscription's channel
   bool closing_ = false;
 };
 

@@ -60,14 +60,13 @@ void handle_websocket(Context& context, http::Exchange& exchange, std::string_vi
 
   const std::string* since = since_param(exchange);
   auto session = std::make_unique<WebSocketSession>(context, exchange.connection(), deflate,
-                                                    presents_publish_key(request, context.settings.publish_key),
-                                                    fixed_channel);
+                                                    presents_publish_key(request, context.settings.publish_key));
   WebSocketSession* ws_session = session.get();
   exchange.send_raw(std::move(response));
   if (!fixed_channel.empty()) {
     std::string since_copy = since ? *since : std::string();
     // Subscribing reads the history, so do it before the request goes away.
-    ws_session->subscribe_fixed_channel(since ? &since_copy : nullptr);
+    ws_session->subscribe_fixed_channel(fixed_channel, since ? &since_copy : nullptr);
   }
   PW_LOG(debug, exchange.connection().peer(), " websocket open", deflate ? " (deflate)" : "");
   exchange.upgrade(std::move(session));

@@ -55,7 +55,7 @@ void release(std::string& buffer) {
 
 FrameParser::FrameParser(Sink& sink, std::size_t max_message_bytes, std::optional<DeflateParams> deflate)
     : sink_(sink), max_message_bytes_(max_message_bytes) {
-  if (deflate) inflater_.emplace(!deflate->client_no_context_takeover, max_message_bytes);
+  if (deflate) inflater_ = std::make_unique<Inflater>(!deflate->client_no_context_takeover, max_message_bytes);
 }
 
 void FrameParser::feed(std::string_view bytes) {

@@ -2,6 +2,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -50,7 +51,7 @@ class FrameParser {
   bool closed() const { return state_ == State::closed; }
 
  private:
-  enum class State { header, payload, closed, failed };
+  enum class State : std::uint8_t { header, payload, closed, failed };
   static constexpr std::size_t kMaxHeaderSize = 14;
 
   void read_header(std::string_view& bytes);
@@ -62,28 +63,30 @@ class FrameParser {
   void end_message();
   void fail(std::uint16_t code, std::string_view reason);
 
+  // Ordered to pack tightly: one parser lives in every WebSocket connection,
+  // idle ones included.
   Sink& sink_;
   std::size_t max_message_bytes_;
-  std::optional<Inflater> inflater_;
+  std::unique_ptr<Inflater> inflater_;  // set when deflate was negotiated
+  std::uint64_t remaining_ = 0;         // payload bytes of the frame still to come
   State state_ = State::header;
 
   // The frame being read.
-  std::array<std::uint8_t, kMaxHeaderSize> header_;
   std::uint8_t header_size_ = 0;    // bytes of header_ received
   std::uint8_t header_needed_ = 2;  // its full size, once the second byte is in
   Opcode opcode_ = Opcode::continuation;
   bool fin_ = false;
-  std::uint64_t remaining_ = 0;  // payload bytes still to come
-  std::array<std::uint8_t, 4> mask_{};
   std::uint8_t mask_phase_ = 0;
-  std::string control_payload_;
+  std::array<std::uint8_t, 4> mask_{};
+  std::array<std::uint8_t, kMaxHeaderSize> header_;
 
   // The data message being assembled.
   bool in_message_ = false;
   bool message_is_text_ = false;
   bool message_is_compressed_ = false;
-  std::string message_;
   util::Utf8Validator utf8_;
+  std::string message_;
+  std::string control_payload_;
 };
 
 }  // namespace pushwire::ws
