@@ -136,6 +136,10 @@ void Connection::write(OutChunk chunk) {
 
 void Connection::flush() {
   flush_scheduled_ = false;
+  if (released_) {  // closed while its flush was pending: the loop let go of it now
+    delete this;
+    return;
+  }
   if (state_ == State::closed || in_flight_ || queued_.empty()) return;
   start_write();
 }
@@ -251,6 +255,11 @@ void Connection::close_handle(bool reset) {
 void Connection::on_close(uv_handle_t* handle) {
   auto* self = static_cast<Connection*>(handle->data);
   if (self->handler_) self->handler_->on_closed();
+  self->handler_.reset();
+  if (self->flush_scheduled_) {
+    self->released_ = true;  // the loop still holds it; flush() deletes it
+    return;
+  }
   delete self;
 }
 

@@ -92,6 +92,7 @@ class Connection {
   State state_ = State::open;
   bool flush_scheduled_ = false;
   bool reading_ = false;
+  bool released_ = false;
   Connection* prev_ = nullptr;
   Connection* next_ = nullptr;
 };

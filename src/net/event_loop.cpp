@@ -6,6 +6,11 @@ namespace pushwire::net {
 
 namespace {
 constexpr size_t kReadBufferBytes = 64 * 1024;
+// Sockets written per loop turn, for fresh output and for the backlog each.
+// A fan-out to many subscribers spreads over several turns, so new requests
+// (a publisher waiting for its ack) are served in between, and messages that
+// arrive meanwhile join the same writev of the connections still waiting.
+constexpr size_t kFlushesPerTurn = 128;
 }
 
 EventLoop::EventLoop() : read_buffer_(kReadBufferBytes) {
@@ -14,6 +19,7 @@ EventLoop::EventLoop() : read_buffer_(kReadBufferBytes) {
   uv_check_init(&loop_, &flush_check_);
   flush_check_.data = this;
   uv_check_start(&flush_check_, on_check);
+  uv_idle_init(&loop_, &keep_polling_);
   uv_async_init(&loop_, &wakeup_, on_async);
   wakeup_.data = this;
   uv_timer_init(&loop_, &tick_timer_);
@@ -66,12 +72,32 @@ void EventLoop::on_check(uv_check_t* handle) {
     for (auto& task : tasks) task();
   }
   self->retired_.clear();
+  self->flush_some();
+}
+
+void EventLoop::flush_some() {
+  size_t budget = kFlushesPerTurn;
   // Flushing may close connections and queue more output; take the list first.
-  while (!self->to_flush_.empty()) {
-    self->flushing_.swap(self->to_flush_);
-    for (Connection* c : self->flushing_) c->flush();
-    self->flushing_.clear();
+  while (!to_flush_.empty()) {
+    flushing_.swap(to_flush_);
+    for (Connection* c : flushing_) {
+      if (budget > 0) {
+        --budget;
+        c->flush();
+      } else {
+        backlog_.push_back(c);
+      }
+    }
+    flushing_.clear();
   }
+  for (budget = kFlushesPerTurn; budget > 0 && !backlog_.empty(); --budget) {
+    Connection* c = backlog_.front();
+    backlog_.pop_front();
+    c->flush();
+  }
+  // While a backlog remains, the loop must not sleep in poll.
+  if (backlog_.empty()) uv_idle_stop(&keep_polling_);
+  else uv_idle_start(&keep_polling_, [](uv_idle_t*) {});
 }
 
 void EventLoop::on_async(uv_async_t* handle) {

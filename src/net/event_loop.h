@@ -1,6 +1,7 @@
 #pragma once
 #include <uv.h>
 
+#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -47,18 +48,21 @@ class EventLoop {
   // flushing and ticks go on until then.
   void shut_down();
 
-  // For Connection: the shared read buffer and the flush at end of turn.
+  // For Connection: the shared read buffer and the flush at end of turn. A
+  // connection stays scheduled (and alive) until its flush() has been called.
   uv_buf_t read_buffer();
   void schedule_flush(Connection* connection);
   Connection*& connections() { return connections_; }  // head of Connection's intrusive list
 
  private:
   static void on_check(uv_check_t* handle);
+  void flush_some();
   static void on_async(uv_async_t* handle);
   static void on_tick(uv_timer_t* handle);
 
   uv_loop_t loop_;
   uv_check_t flush_check_;
+  uv_idle_t keep_polling_;
   uv_async_t wakeup_;
   uv_timer_t tick_timer_;
   std::function<void(int64_t)> tick_;
@@ -66,6 +70,7 @@ class EventLoop {
   Connection* connections_ = nullptr;
   std::vector<Connection*> to_flush_;
   std::vector<Connection*> flushing_;
+  std::deque<Connection*> backlog_;  // scheduled in an earlier turn, not written yet
   std::vector<std::function<void()>> deferred_;
   std::vector<std::unique_ptr<ConnectionHandler>> retired_;
   std::mutex posted_mutex_;

@@ -1,0 +1,326 @@
+#!/usr/bin/env bash
+# Runs the benchmark scenarios against pushwire, nchan (nginx, one worker)
+# and a plain Node.js `ws` server, back to back, each server pinned to one
+# CPU and the load generator to another, and prints a table per scenario.
+# See bench/README.md for what the scenarios measure.
+set -euo pipefail
+
+usage() {
+  cat <<'EOF'
+usage: bench/compare.sh [options]
+
+  --runs N            runs per server and scenario; the table shows medians (default 3, 1 with --quick)
+  --only LIST         scenarios to run, comma-separated: a b c d e, or
+                      ws-fanout ws-10k sse-fanout longpoll idle (default: all)
+  --servers LIST      comma-separated: pushwire nchan node (default: all three)
+  --quick             a smoke run: 3 s of publishing instead of 10
+  --out FILE          also write the tables as Markdown to FILE
+  --server-cpu N      CPU the servers are pinned to (default 0)
+  --loadgen-cpu N     CPU the load generator is pinned to (default 1)
+  --keep              keep the temporary directory (logs, configs, raw results)
+  -h, --help          this text
+
+Environment: BUILD (default build) holds pushwire and pushwire-loadgen;
+PUSHWIRE, LOADGEN, NGINX, NODE override the programs used.
+EOF
+}
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+build=${BUILD:-$root/build}
+pushwire_bin=${PUSHWIRE:-$build/pushwire}
+loadgen_bin=${LOADGEN:-$build/pushwire-loadgen}
+nginx_bin=${NGINX:-$(command -v nginx || echo /usr/sbin/nginx)}
+node_bin=${NODE:-$(command -v node || true)}
+
+runs=""
+only=""
+servers="pushwire,nchan,node"
+quick=0
+out=""
+server_cpu=0
+loadgen_cpu=1
+keep=0
+
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --runs) runs=$2; shift 2 ;;
+    --only) only=$2; shift 2 ;;
+    --servers) servers=$2; shift 2 ;;
+    --quick) quick=1; shift ;;
+    --out) out=$2; shift 2 ;;
+    --server-cpu) server_cpu=$2; shift 2 ;;
+    --loadgen-cpu) loadgen_cpu=$2; shift 2 ;;
+    --keep) keep=1; shift ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "compare.sh: unknown option $1 (see --help)" >&2; exit 1 ;;
+  esac
+done
+[ -n "$runs" ] || runs=$([ $quick = 1 ] && echo 1 || echo 3)
+[[ "$runs" =~ ^[1-9][0-9]*$ ]] || { echo "compare.sh: --runs needs a positive number" >&2; exit 1; }
+duration=$([ $quick = 1 ] && echo 3 || echo 10)
+hold=$([ $quick = 1 ] && echo 1 || echo 3)
+
+# Scenarios: id|name|technique|subscribers|publishing|description
+scenario_table="a|ws-fanout|ws|1000|--window 1|1,000 WebSocket subscribers, one publish in flight
+b|ws-10k|ws|10000|--rate 100|10,000 WebSocket subscribers, 100 messages/s offered
+c|sse-fanout|sse|1000|--window 1|1,000 SSE subscribers, one publish in flight
+d|longpoll|longpoll|1000|--rate 50|1,000 long-poll subscribers, 50 messages/s offered
+e|idle|ws|19000|--idle|19,000 idle WebSocket connections: server memory per connection"
+
+selected=()
+while IFS='|' read -r id name _; do
+  if [ -z "$only" ] || [[ ",$only," == *",$id,"* ]] || [[ ",$only," == *",$name,"* ]]; then
+    selected+=("$id")
+  fi
+done <<<"$scenario_table"
+[ ${#selected[@]} -gt 0 ] || { echo "compare.sh: --only '$only' matches no scenario" >&2; exit 1; }
+
+IFS=',' read -r -a server_list <<<"$servers"
+for s in "${server_list[@]}"; do
+  case "$s" in pushwire|nchan|node) ;; *) echo "compare.sh: unknown server '$s'" >&2; exit 1 ;; esac
+done
+
+[ -n "$node_bin" ] || { echo "compare.sh: node is needed (for the report and the Node server)" >&2; exit 1; }
+command -v taskset >/dev/null || { echo "compare.sh: taskset (util-linux) is needed" >&2; exit 1; }
+cpus=$(nproc)
+if [ "$server_cpu" -ge "$cpus" ] || [ "$loadgen_cpu" -ge "$cpus" ]; then
+  echo "compare.sh: this machine has $cpus CPUs; choose --server-cpu and --loadgen-cpu below that" >&2
+  exit 1
+fi
+
+# The idle scenario needs some 19,000 descriptors in the server and in the
+# load generator; take the soft limit up to the hard one.
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+open_files=$(ulimit -n)
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/pushwire-bench.XXXXXX")
+server_pid=""
+measured_pid=""
+loadgen_pid=""
+
+stop_server() {
+  [ -n "$server_pid" ] || return 0
+  if kill -0 "$server_pid" 2>/dev/null; then
+    kill -TERM "$server_pid" 2>/dev/null || true
+    for _ in $(seq 50); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
+    if kill -0 "$server_pid" 2>/dev/null; then
+      echo "  (server $server_pid did not stop within 5 s; killing it)" >&2
+      kill -KILL "$server_pid" 2>/dev/null || true
+    fi
+  fi
+  wait "$server_pid" 2>/dev/null || true
+  # An nginx worker that outlived its master.
+  if [ -n "$measured_pid" ] && [ "$measured_pid" != "$server_pid" ] && kill -0 "$measured_pid" 2>/dev/null; then
+    kill -KILL "$measured_pid" 2>/dev/null || true
+  fi
+  server_pid=""
+  measured_pid=""
+}
+
+cleanup() {
+  if [ -n "$loadgen_pid" ]; then
+    kill -TERM "$loadgen_pid" 2>/dev/null || true
+    wait "$loadgen_pid" 2>/dev/null || true
+  fi
+  stop_server
+  if [ $keep = 1 ]; then echo "compare.sh: kept $work"; else rm -rf "$work"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# The load generator: the CMake build's, else compiled here.
+if [ ! -x "$loadgen_bin" ]; then
+  echo "compare.sh: $loadgen_bin not found; compiling the load generator" >&2
+  loadgen_bin=$work/pushwire-loadgen
+  g++ -std=c++20 -O2 "$root"/bench/loadgen/*.cpp -lcrypto -lpthread -o "$loadgen_bin"
+fi
+
+nchan_module=""
+for candidate in /usr/lib/nginx/modules/ngx_nchan_module.so /usr/share/nginx/modules/ngx_nchan_module.so; do
+  [ -f "$candidate" ] && nchan_module=$candidate && break
+done
+
+free_port() {
+  local port
+  while :; do
+    port=$((20000 + RANDOM % 10000))
+    if [ -z "$(ss -Hltn "sport = :$port" 2>/dev/null)" ]; then echo "$port"; return; fi
+  done
+}
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# start_server NAME PORT LOG: sets server_pid (to signal) and measured_pid
+# (whose CPU and memory count), or returns 1 with a reason in LOG.
+start_server() {
+  local name=$1 port=$2 log=$3 dir
+  case "$name" in
+    pushwire)
+      [ -x "$pushwire_bin" ] || { echo "not built: $pushwire_bin" >"$log"; return 1; }
+      taskset -c "$server_cpu" "$pushwire_bin" --listen "127.0.0.1:$port" --threads 1 >"$log" 2>&1 &
+      server_pid=$!
+      measured_pid=$server_pid
+      ;;
+    nchan)
+      [ -x "$nginx_bin" ] && [ -n "$nchan_module" ] ||
+        { echo "nginx or the nchan module is missing (apt-get install nginx-light libnginx-mod-nchan)" >"$log"; return 1; }
+      dir=$(mktemp -d "$work/nchan.XXXXXX")
+      sed -e "s|@PREFIX@|$dir|g" -e "s|@PORT@|$port|g" -e "s|@NCHAN_MODULE@|$nchan_module|g" \
+        "$root/bench/nchan.conf" >"$dir/nginx.conf"
+      taskset -c "$server_cpu" "$nginx_bin" -p "$dir" -e "$dir/error.log" -c "$dir/nginx.conf" \
+        -g 'daemon off;' >"$log" 2>&1 &
+      server_pid=$!
+      measured_pid=""
+      ;;
+    node)
+      taskset -c "$server_cpu" "$node_bin" "$root/bench/ws-server.mjs" --listen "127.0.0.1:$port" >"$log" 2>&1 &
+      server_pid=$!
+      measured_pid=$server_pid
+      ;;
+  esac
+  for _ in $(seq 100); do
+    if ! kill -0 "$server_pid" 2>/dev/null; then
+      wait "$server_pid" 2>/dev/null || true
+      server_pid=""
+      [ -n "${dir:-}" ] && cat "$dir/error.log" >>"$log" 2>/dev/null
+      return 1
+    fi
+    if port_open "$port"; then
+      if [ "$name" = nchan ]; then
+        measured_pid=$(pgrep -P "$server_pid" | head -n1 || true)
+        [ -n "$measured_pid" ] || { sleep 0.1; continue; }
+      fi
+      return 0
+    fi
+    sleep 0.1
+  done
+  echo "did not accept connections on port $port within 10 s" >>"$log"
+  stop_server
+  return 1
+}
+
+# The subscriber URL of a technique on a server; empty if it has none.
+sub_url() {
+  local server=$1 technique=$2 port=$3 base="127.0.0.1:$3"
+  case "$server:$technique" in
+    pushwire:ws) echo "ws://$base/ws/{channel}" ;;
+    pushwire:sse) echo "http://$base/sse/{channel}" ;;
+    pushwire:longpoll) echo "http://$base/lp/{channel}" ;;
+    nchan:ws) echo "ws://$base/sub/{channel}" ;;
+    nchan:sse|nchan:longpoll) echo "http://$base/sub/{channel}" ;;
+    node:ws) echo "ws://$base/ws/{channel}" ;;
+    node:sse) echo "http://$base/sse/{channel}" ;;
+    *) echo "" ;;
+  esac
+}
+
+json_text() { # a shell string as a JSON string
+  printf '"%s"' "$(printf '%s' "$1" | tr -d '\000-\037' | sed 's/\\/\\\\/g; s/"/\\"/g')"
+}
+
+results=$work/results.jsonl
+: >"$results"
+
+record() { # server run result-json-or-null error-text (scenario from the loop)
+  printf '{"scenario":"%s","name":"%s","description":%s,"server":"%s","run":%s,"result":%s,"error":%s}\n' \
+    "$id" "$name" "$(json_text "$description")" "$1" "$2" "$3" "$(json_text "$4")" >>"$results"
+}
+
+selected_server() { [[ ",$servers," == *",$1,"* ]]; }
+
+versions() { # one line per program, for the report
+  local v
+  if selected_server pushwire && [ -x "$pushwire_bin" ]; then
+    v=$("$pushwire_bin" --version 2>/dev/null | head -n1 || true)
+    echo "pushwire: ${v:-unknown version}"
+  fi
+  if selected_server nchan; then
+    v=$("$nginx_bin" -v 2>&1 | head -n1 || true)
+    echo "nginx: ${v#nginx version: }, nchan module" \
+      "$(dpkg-query -W -f '${Version}' libnginx-mod-nchan 2>/dev/null || echo '?')"
+  fi
+  if selected_server node; then
+    v=$("$node_bin" -p "require('$root/node_modules/ws/package.json').version" 2>/dev/null || echo '?')
+    echo "node: $("$node_bin" --version), ws $v"
+  fi
+  v=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)
+  echo "machine: $cpus CPUs ($v), Linux $(uname -r)"
+}
+versions >"$work/setup.txt"
+
+# Other work on the machine skews every figure: say so, in the table too.
+load=$(cut -d' ' -f1 /proc/loadavg)
+if awk -v l="$load" 'BEGIN { exit !(l > 0.5) }'; then
+  echo "compare.sh: warning: load average $load before starting; other processes will skew the figures" >&2
+  echo "load average $load when the benchmark started: figures are skewed by other work on the machine" >>"$work/setup.txt"
+fi
+
+echo "pushwire benchmark: servers on CPU $server_cpu, load generator on CPU $loadgen_cpu," \
+  "$runs run(s) each, ${duration} s of publishing, open-file limit $open_files"
+
+for id in "${selected[@]}"; do
+  IFS='|' read -r _ name technique subscribers publishing description \
+    < <(grep "^$id|" <<<"$scenario_table")
+  echo
+  echo "== ($id) $name: $description"
+  for server in "${server_list[@]}"; do
+    for run in $(seq "$runs"); do
+      tag="$id-$server-$run"
+      port=$(free_port)
+      url=$(sub_url "$server" "$technique" "$port")
+      if [ -z "$url" ]; then
+        record "$server" "$run" null "no $technique endpoint"
+        echo "  $server: no $technique endpoint, skipped"
+        break
+      fi
+      if [ "$subscribers" -gt $((open_files - 100)) ]; then
+        record "$server" "$run" null "open-file limit $open_files is too low"
+        echo "  $server: open-file limit $open_files is too low for $subscribers connections, skipped"
+        break
+      fi
+      if ! start_server "$server" "$port" "$work/$tag.server.log"; then
+        reason=$(tail -n 3 "$work/$tag.server.log" | tr '\n' ' ')
+        record "$server" "$run" null "server did not start: $reason"
+        echo "  $server: did not start: $reason"
+        break
+      fi
+      args=(--label "$server" --sub-url "$url" --technique "$technique" -n "$subscribers"
+        --server-pid "$measured_pid" --json "$work/$tag.json")
+      if [ "$publishing" = --idle ]; then
+        args+=(--idle --duration "$hold")
+      else
+        # shellcheck disable=SC2206
+        args+=(--pub-url "http://127.0.0.1:$port/pub/{channel}" $publishing --duration "$duration" --size 64)
+      fi
+      # In the background, so that Ctrl-C reaches the trap at once.
+      status=0
+      taskset -c "$loadgen_cpu" "$loadgen_bin" "${args[@]}" >"$work/$tag.out" 2>"$work/$tag.err" &
+      loadgen_pid=$!
+      wait "$loadgen_pid" || status=$?
+      loadgen_pid=""
+      server_alive=1
+      kill -0 "$measured_pid" 2>/dev/null || server_alive=0
+      stop_server
+      if [ $server_alive = 0 ]; then
+        reason=$(tail -n 2 "$work/$tag.server.log" | tr '\n' ' ')
+        record "$server" "$run" null "server exited during the run: $reason"
+        echo "  $server run $run: failed: the server exited during the run: $reason"
+      elif [ $status = 0 ] && [ -s "$work/$tag.json" ]; then
+        record "$server" "$run" "$(cat "$work/$tag.json")" ""
+        "$node_bin" "$root/bench/report.mjs" --line "$work/$tag.json" | sed "s/^/  $server run $run: /"
+      else
+        reason=$(tail -n 2 "$work/$tag.err" | tr '\n' ' ')
+        record "$server" "$run" null "load generator failed: $reason"
+        echo "  $server run $run: failed: $reason"
+      fi
+    done
+  done
+done
+
+echo
+report_args=(--table "$results" --setup "$work/setup.txt" --runs "$runs" --duration "$duration"
+  --server-cpu "$server_cpu" --loadgen-cpu "$loadgen_cpu")
+[ -n "$out" ] && report_args+=(--out "$out")
+"$node_bin" "$root/bench/report.mjs" "${report_args[@]}"
+[ -n "$out" ] && echo "compare.sh: wrote $out"
+exit 0

@@ -1,0 +1,72 @@
+// The event loop (one epoll instance, level-triggered) and Conn, a
+// non-blocking TCP client connection with an output queue. Protocol classes
+// derive from Conn and implement on_connected, on_data and on_closed.
+// Conns are never destroyed while the loop runs, and a closed Conn ignores
+// events still queued for it; reopen one only between run_once calls.
+#pragma once
+
+#include <netinet/in.h>
+#include <sys/epoll.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+class Conn;
+
+class Loop {
+ public:
+  Loop();
+  ~Loop();
+  // Waits up to timeout_ms for events and dispatches them.
+  void run_once(int timeout_ms);
+  void add(int fd, Conn* conn, uint32_t events);
+  void modify(int fd, Conn* conn, uint32_t events);
+  void remove(int fd);
+
+ private:
+  int epfd_;
+};
+
+class Conn {
+ public:
+  explicit Conn(Loop& loop) : loop_(loop) {}
+  virtual ~Conn();
+  Conn(const Conn&) = delete;
+  Conn& operator=(const Conn&) = delete;
+
+  // Starts a non-blocking connect from `source` (port chosen at connect
+  // time, so one source address can reach many servers) to `dest`.
+  bool start_connect(const sockaddr_in& dest, const sockaddr_in* source, std::string& error);
+  // Queues bytes and writes what the socket takes now.
+  void send_bytes(std::string_view bytes);
+  // Closes the socket; on_closed is not called.
+  void close_now();
+  bool is_open() const { return fd_ >= 0; }
+  bool is_connected() const { return fd_ >= 0 && !connecting_; }
+  size_t pending_output() const { return out_.size(); }
+
+  void handle_events(uint32_t events);
+
+ protected:
+  virtual void on_connected() = 0;
+  // Handles received bytes; returns how many it consumed. The rest is kept
+  // and offered again, with more bytes, on the next read.
+  virtual size_t on_data(const char* p, size_t n) = 0;
+  // The connection failed or the peer closed it (after close_now: never).
+  virtual void on_closed(const std::string& why) = 0;
+
+  Loop& loop_;
+
+ private:
+  void fail(const std::string& why);
+  void flush();
+  void update_interest();
+
+  int fd_ = -1;
+  bool connecting_ = false;
+  bool want_write_ = false;
+  std::string out_;
+  std::string in_;
+};

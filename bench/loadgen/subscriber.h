@@ -1,0 +1,76 @@
+// One subscriber connection of any technique: WebSocket (RFC 6455 client),
+// SSE, HTTP streaming (chunked NDJSON or raw chunks) or long-polling (with a
+// cursor from the JSON body's last_id, or from Last-Modified/Etag headers as
+// nchan sends them). Every technique ends in the same place: the bytes of a
+// message are scanned for benchmark markers, and each marker is checked
+// against this subscriber's set of sequence numbers already seen.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "http_response.h"
+#include "marker.h"
+#include "net.h"
+#include "run.h"
+#include "sse.h"
+
+class Subscriber : public Conn {
+ public:
+  enum class Phase { kWaiting, kConnecting, kReady, kFailed, kLost };
+
+  Subscriber(Run& run, int channel, const sockaddr_in& source);
+
+  void start();
+  // Gives up on a subscriber that did not become ready in time.
+  void drop(const std::string& why);
+  Phase phase() const { return phase_; }
+  int channel() const { return channel_; }
+  bool participant() const { return participant_; }
+  void set_participant() { participant_ = true; }
+  uint64_t unique() const { return unique_; }
+  uint64_t duplicates() const { return duplicates_; }
+  // Acknowledged publishes of this subscriber's channel it never received.
+  uint64_t missing() const { return seen_.missing_from(run_.channels[size_t(channel_)].acked); }
+
+ protected:
+  void on_connected() override;
+  size_t on_data(const char* p, size_t n) override;
+  void on_closed(const std::string& why) override;
+
+ private:
+  void send_request();
+  size_t on_upgrade_response(const char* p, size_t n);
+  size_t on_frames(const char* p, size_t n);
+  void on_frame(uint8_t opcode, bool fin, const char* p, size_t n);
+  size_t on_http(const char* p, size_t n);
+  void on_body(const char* p, size_t n);
+  void on_poll_response();
+  void on_message(const char* p, size_t n);
+  void deliver(const marker::Mark& m);
+  void become_ready();
+  void fail_setup(const std::string& why);
+  void lose(const std::string& why);
+  void poll_again(int64_t delay_ns);
+
+  Run& run_;
+  const Technique technique_;
+  const int channel_;
+  const sockaddr_in source_;
+  Phase phase_ = Phase::kWaiting;
+  bool participant_ = false;
+  bool upgraded_ = false;
+  bool connected_once_ = false;  // this socket's connect succeeded
+  uint32_t responses_on_connection_ = 0;
+  bool fragmented_ = false;
+  HttpResponse response_;
+  std::string ws_key_;       // until the handshake is checked
+  std::string buffer_;       // long-poll body, or a fragmented WebSocket message
+  std::string stream_tail_;  // streaming: bytes of a marker cut by a read
+  std::unique_ptr<SseParser> sse_;
+  std::string cursor_, last_modified_, etag_;  // long-poll position
+  SeqSet seen_;
+  uint32_t unique_ = 0;
+  uint32_t duplicates_ = 0;
+  int64_t now_ = 0;
+};

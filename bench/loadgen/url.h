@@ -1,0 +1,20 @@
+// URL templates: `ws://127.0.0.1:8080/ws/{channel}`. Only numeric IPv4 hosts
+// (and "localhost") are accepted: the load generator never resolves names.
+#pragma once
+
+#include <netinet/in.h>
+
+#include <cstdint>
+#include <string>
+
+struct Url {
+  std::string scheme;     // "ws" or "http"
+  std::string host_port;  // for the Host header
+  sockaddr_in addr{};
+  std::string target;  // path and query; may hold {channel}
+};
+
+bool parse_url(const std::string& text, Url& out, std::string& error);
+
+// `tmpl` with every `{channel}` replaced by `channel`.
+std::string expand(const std::string& tmpl, const std::string& channel);
