@@ -1,0 +1,47 @@
+/** Pieces several transports share. */
+import { endpoint, parsePollBody, request, type PollBody } from '../http';
+import type { Envelope } from '../types';
+import type { ChannelState, Host } from './driver';
+
+/** Hands a poll-shaped body (/poll, /lp, /jsonp) to the client: gap first, then messages, then the cursor. */
+export function applyPollBody(host: Host, ch: ChannelState, body: PollBody): void {
+  if (body.gap) host.gap(ch);
+  for (const m of body.messages) {
+    const env = toEnvelope(m, ch.name);
+    if (env) host.deliver(ch, env);
+  }
+  host.cursor(ch, body.last_id);
+}
+
+/** A well-formed envelope from a parsed JSON object, or null when it is not a message. */
+export function toEnvelope(o: unknown, channel: string): Envelope | null {
+  if (!o || typeof o !== 'object') return null;
+  const v = o as Record<string, unknown>;
+  if (typeof v.id !== 'string' || typeof v.data !== 'string') return null;
+  const env: Envelope = {
+    channel: typeof v.channel === 'string' ? v.channel : channel,
+    id: v.id,
+    event: typeof v.event === 'string' ? v.event : 'message',
+    data: v.data,
+  };
+  if (typeof v.time === 'number') env.time = v.time;
+  return env;
+}
+
+/** Whether a parsed JSON object is the server's gap signal. */
+export const isGap = (o: unknown): boolean =>
+  !!o && typeof o === 'object' && (o as Record<string, unknown>).event === '_gap';
+
+/**
+ * Gives a channel subscribed "new messages only" a cursor before a stream opens: the channel's
+ * newest id from /poll (or "0" when it is empty). A stream that drops before its first message
+ * then resumes from there instead of skipping what was published while it was down.
+ * Best effort: if /poll cannot be read (CORS, say), the stream opens without a cursor.
+ */
+export function anchor(host: Host, ch: ChannelState): Promise<void> {
+  if (ch.cursor !== undefined) return Promise.resolve();
+  const req = request(host, { url: endpoint(host.base, 'poll', ch.name), channel: ch.name, timeout: 10000 });
+  return req.promise.then((text) => applyPollBody(host, ch, parsePollBody(text)), () => {});
+}
+
+export const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
