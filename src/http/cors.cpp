@@ -13,23 +13,22 @@ bool CorsPolicy::allows(const std::string* origin) const {
   return std::find(origins_.begin(), origins_.end(), *origin) != origins_.end();
 }
 
-void CorsPolicy::add_response_headers(const Request& request, HeaderList& headers) const {
+void CorsPolicy::add_response_headers(const Request& request, ResponseHead& head) const {
   if (any_) {
-    headers.emplace_back("Access-Control-Allow-Origin", "*");
+    head.add("Access-Control-Allow-Origin", "*");
     return;
   }
-  headers.emplace_back("Vary", "Origin");
+  head.add("Vary", "Origin");
   const std::string* origin = request.header("origin");
-  if (origin && allows(origin)) headers.emplace_back("Access-Control-Allow-Origin", *origin);
+  if (origin && allows(origin)) head.add("Access-Control-Allow-Origin", *origin);
 }
 
-void CorsPolicy::add_preflight_headers(const Request& request, std::string_view methods, HeaderList& headers) const {
-  add_response_headers(request, headers);
-  headers.emplace_back("Access-Control-Allow-Methods", std::string(methods));
+void CorsPolicy::add_preflight_headers(const Request& request, std::string_view methods, ResponseHead& head) const {
+  add_response_headers(request, head);
+  head.add("Access-Control-Allow-Methods", methods);
   const std::string* asked = request.header("access-control-request-headers");
-  headers.emplace_back("Access-Control-Allow-Headers",
-                       asked ? *asked : std::string("Authorization, Content-Type, Last-Event-ID"));
-  headers.emplace_back("Access-Control-Max-Age", "600");
+  head.add("Access-Control-Allow-Headers", asked ? std::string_view(*asked) : "Authorization, Content-Type, Last-Event-ID");
+  head.add("Access-Control-Max-Age", "600");
 }
 
 }  // namespace pushwire::http

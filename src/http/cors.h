@@ -15,9 +15,9 @@ class CorsPolicy {
 
   bool allows(const std::string* origin) const;
   // Headers for an ordinary response to `request`.
-  void add_response_headers(const Request& request, HeaderList& headers) const;
+  void add_response_headers(const Request& request, ResponseHead& head) const;
   // Headers for the answer to a preflight OPTIONS request.
-  void add_preflight_headers(const Request& request, std::string_view methods, HeaderList& headers) const;
+  void add_preflight_headers(const Request& request, std::string_view methods, ResponseHead& head) const;
 
  private:
   bool any_ = false;

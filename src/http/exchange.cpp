@@ -5,24 +5,18 @@
 
 namespace pushwire::http {
 
-namespace {
-bool has_header(const HeaderList& headers, std::string_view name) {
-  for (const auto& header : headers)
-    if (header.first == name) return true;
-  return false;
-}
-}  // namespace
-
 net::Connection& Exchange::connection() { return session_.connection(); }
 const CorsPolicy& Exchange::cors() const { return session_.cors(); }
 
 void Exchange::respond(int status, std::string_view content_type, std::string body, HeaderList headers) {
   if (started_ || finished_) return;
-  session_.cors().add_response_headers(request_, headers);
-  if (!content_type.empty()) headers.emplace_back("Content-Type", std::string(content_type));
-  if (!has_header(headers, "Cache-Control")) headers.emplace_back("Cache-Control", "no-store");
+  ResponseHead head(status);
+  session_.cors().add_response_headers(request_, head);
+  if (!content_type.empty()) head.add("Content-Type", content_type);
+  head.add(headers);
+  if (!head.has("Cache-Control")) head.add("Cache-Control", "no-store");
   const bool keep_alive = request_.keep_alive && status < 500;
-  std::string out = build_response_head(status, headers, BodyFraming::content_length, body.size(), keep_alive);
+  std::string out = std::move(head).finish(BodyFraming::content_length, body.size(), keep_alive);
   if (request_.method != "HEAD") out += body;
   connection().write(std::move(out));
   finished_ = true;
@@ -41,23 +35,26 @@ void Exchange::respond_error(int status, std::string_view code, std::string_view
 void Exchange::respond_preflight(std::string_view methods) {
   if (started_ || finished_) return;
   const std::string allowed = std::string(methods) + ", OPTIONS";
-  HeaderList headers;
-  session_.cors().add_preflight_headers(request_, allowed, headers);
-  headers.emplace_back("Allow", allowed);
-  connection().write(build_response_head(204, headers, BodyFraming::none, 0, request_.keep_alive));
+  ResponseHead head(204);
+  session_.cors().add_preflight_headers(request_, allowed, head);
+  head.add("Allow", allowed);
+  connection().write(std::move(head).finish(BodyFraming::none, 0, request_.keep_alive));
   finished_ = true;
   session_.exchange_finished(request_.keep_alive);
 }
 
-void Exchange::start_stream(int status, std::string_view content_type, HeaderList headers, BodyFraming framing) {
+void Exchange::start_stream(int status, std::string_view content_type, const HeaderList& headers,
+                            BodyFraming framing) {
   if (started_ || finished_) return;
-  session_.cors().add_response_headers(request_, headers);
-  headers.emplace_back("Content-Type", std::string(content_type));
-  if (!has_header(headers, "Cache-Control")) headers.emplace_back("Cache-Control", "no-store");
+  ResponseHead head(status);
+  session_.cors().add_response_headers(request_, head);
+  head.add("Content-Type", content_type);
+  head.add(headers);
+  if (!head.has("Cache-Control")) head.add("Cache-Control", "no-store");
   framing_ = framing;
   started_ = true;
   const bool keep_alive = request_.keep_alive && framing == BodyFraming::chunked;
-  connection().write(build_response_head(status, headers, framing, 0, keep_alive));
+  connection().write(std::move(head).finish(framing, 0, keep_alive));
 }
 
 void Exchange::send(net::OutChunk bytes) {

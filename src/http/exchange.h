@@ -46,7 +46,7 @@ class Exchange {
   // A streamed response: headers now, body bytes with send(), end with end().
   // With chunked framing the caller sends ready-made chunks (so that one
   // encoded chunk can be shared by many responses).
-  void start_stream(int status, std::string_view content_type, HeaderList headers, BodyFraming framing);
+  void start_stream(int status, std::string_view content_type, const HeaderList& headers, BodyFraming framing);
   void send(net::OutChunk bytes);
   void end();
 

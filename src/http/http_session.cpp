@@ -24,6 +24,7 @@ HttpSession::~HttpSession() = default;
 
 void HttpSession::on_read(std::string_view bytes) {
   last_activity_ms_ = connection_.loop().now_ms();
+  finished_exchange_.reset();  // no callback of it can be running now
   if (closing_ || upgraded_) return;
   pending_.append(bytes);
   if (exchange_) {
@@ -100,9 +101,11 @@ void HttpSession::exchange_finished(bool keep_alive) {
     return;
   }
   connection_.resume_reading();
-  if (processing_) return;  // process() goes on with the next request
-  // Finished from a callback of the exchange's own state: continue later,
-  // once that state (owned by the finished exchange) has returned.
+  // process() goes on with the next request; or, without input waiting, the
+  // next read does (and frees the finished exchange).
+  if (processing_ || pending_.empty()) return;
+  // Finished from a callback of the exchange's own state with pipelined
+  // requests waiting: go on later, once that state has returned.
   connection_.loop().defer([self = this, alive = std::weak_ptr<bool>(alive_)] {
     if (alive.expired()) return;
     self->finished_exchange_.reset();

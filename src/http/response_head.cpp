@@ -25,34 +25,46 @@ std::string_view status_reason(int status) {
   }
 }
 
-std::string build_response_head(int status, const HeaderList& headers, BodyFraming framing, size_t content_length,
-                                bool keep_alive) {
-  std::string out;
-  out.reserve(256);
-  out += "HTTP/1.1 ";
-  out += std::to_string(status);
-  out += ' ';
-  out += status_reason(status);
-  out += "\r\n";
-  for (const auto& [name, value] : headers) {
-    out += name;
-    out += ": ";
-    out += value;
-    out += "\r\n";
-  }
+ResponseHead::ResponseHead(int status) {
+  out_.reserve(320);
+  out_ += "HTTP/1.1 ";
+  out_ += std::to_string(status);
+  out_ += ' ';
+  out_ += status_reason(status);
+  out_ += "\r\n";
+}
+
+void ResponseHead::add(std::string_view name, std::string_view value) {
+  out_ += name;
+  out_ += ": ";
+  out_ += value;
+  out_ += "\r\n";
+}
+
+void ResponseHead::add(const HeaderList& headers) {
+  for (const auto& [name, value] : headers) add(name, value);
+}
+
+bool ResponseHead::has(std::string_view name) const {
+  std::string needle = "\r\n";
+  needle += name;
+  needle += ": ";
+  return out_.find(needle) != std::string::npos;
+}
+
+std::string ResponseHead::finish(BodyFraming framing, size_t content_length, bool keep_alive) && {
   switch (framing) {
     case BodyFraming::content_length:
-      out += "Content-Length: ";
-      out += std::to_string(content_length);
-      out += "\r\n";
+      out_ += "Content-Length: ";
+      out_ += std::to_string(content_length);
+      out_ += "\r\n";
       break;
-    case BodyFraming::chunked: out += "Transfer-Encoding: chunked\r\n"; break;
+    case BodyFraming::chunked: out_ += "Transfer-Encoding: chunked\r\n"; break;
     case BodyFraming::until_close: keep_alive = false; break;
     case BodyFraming::none: break;
   }
-  if (status != 101) out += keep_alive ? "Connection: keep-alive\r\n" : "Connection: close\r\n";
-  out += "\r\n";
-  return out;
+  out_ += keep_alive ? "Connection: keep-alive\r\n\r\n" : "Connection: close\r\n\r\n";
+  return std::move(out_);
 }
 
 std::string chunk(std::string_view data) {

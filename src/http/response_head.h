@@ -6,7 +6,8 @@
 
 namespace pushwire::http {
 
-using HeaderList = std::vector<std::pair<std::string, std::string>>;
+// Extra headers a handler adds to its response; names are literals.
+using HeaderList = std::vector<std::pair<std::string_view, std::string>>;
 
 std::string_view status_reason(int status);
 
@@ -18,9 +19,20 @@ enum class BodyFraming {
   none,            // 101, 204, 304: no body at all
 };
 
-// "HTTP/1.1 200 OK\r\n...\r\n\r\n"
-std::string build_response_head(int status, const HeaderList& headers, BodyFraming framing, size_t content_length,
-                                 bool keep_alive);
+// Writes "HTTP/1.1 200 OK\r\n" and headers straight into one string, so a
+// response costs one allocation however many headers it has.
+class ResponseHead {
+ public:
+  explicit ResponseHead(int status);
+  void add(std::string_view name, std::string_view value);
+  void add(const HeaderList& headers);
+  bool has(std::string_view name) const;
+  // Framing and Connection headers, the blank line; the body may follow.
+  std::string finish(BodyFraming framing, size_t content_length, bool keep_alive) &&;
+
+ private:
+  std::string out_;
+};
 
 // One chunk of a chunked body: "<hex size>\r\n<data>\r\n".
 std::string chunk(std::string_view data);

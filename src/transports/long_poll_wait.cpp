@@ -14,11 +14,13 @@ LongPollWait::LongPollWait(Context& context, http::Exchange& exchange, std::stri
     : context_(context), exchange_(exchange), channel_(std::move(channel)), shape_(std::move(shape)),
       timeout_(context.loop) {}
 
-LongPollWait::~LongPollWait() {
-  if (subscribed_) {
-    context_.fanout.remove(channel_, this);
-    util::Metrics::add(context_.metrics.subscribers_open, -1);
-  }
+LongPollWait::~LongPollWait() { unsubscribe(); }
+
+void LongPollWait::unsubscribe() {
+  if (!subscribed_) return;
+  subscribed_ = false;
+  context_.fanout.remove(channel_, this);
+  util::Metrics::add(context_.metrics.subscribers_open, -1);
 }
 
 void LongPollWait::start(Context& context, http::Exchange& exchange, const std::string& channel, int64_t timeout_ms,
@@ -48,7 +50,9 @@ void LongPollWait::on_shutdown() { answer({}, newest_, false); }
 
 void LongPollWait::answer(const std::vector<core::MessagePtr>& messages, const core::MessagePtr& newest, bool gap) {
   if (exchange_.finished()) return;
+  // Inert from here on: the exchange (and this) may be freed only later.
   timeout_.stop();
+  unsubscribe();
   if (gap) util::Metrics::add(context_.metrics.gaps_total);
   exchange_.respond(200, shape_.content_type, shape_.wrap(poll_body(messages, newest, gap)));
 }

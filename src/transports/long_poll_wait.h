@@ -33,6 +33,7 @@ class LongPollWait final : public http::ExchangeState, public core::Subscriber {
  private:
   LongPollWait(Context& context, http::Exchange& exchange, std::string channel, PollShape shape);
   void on_message(const core::MessagePtr& message) override;
+  void unsubscribe();
   void answer(const std::vector<core::MessagePtr>& messages, const core::MessagePtr& newest, bool gap);
 
   Context& context_;
