@@ -16,14 +16,31 @@ pkgs=("${run_pkgs[@]}")
 command -v node >/dev/null 2>&1 || pkgs+=(nodejs)
 command -v npm >/dev/null 2>&1 || pkgs+=(npm)
 
+check_node() {
+  # The test clients (playwright-core, eventsource) need Node.js 20 or newer;
+  # Debian 12's own nodejs is 18, enough to build the browser client only.
+  [ "$mode" = test ] || return 0
+  local major
+  major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+  if [ "$major" -lt 20 ]; then
+    echo "make test needs Node.js 20 or newer; this machine has $(node --version 2>/dev/null || echo none)." >&2
+    echo "Install Node.js 20 (for example from NodeSource's Debian packages) and run make test again." >&2
+    exit 1
+  fi
+}
+
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+if [ ${#missing[@]} -eq 0 ]; then
+  check_node
+  exit 0
+fi
 
 sudo=""
 [ "$(id -u)" -ne 0 ] && sudo=sudo
 echo "installing: ${missing[*]}"
 $sudo apt-get update -qq
 DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+check_node
