@@ -69,7 +69,7 @@ std::variant<WsOp, WsOpError> parse_ws_op(std::string_view text) {
   json value;
   try {
     value = json::parse(text);
-  } catch (const json::parse_error& error) {
+  } catch (const json::exception& error) {  // parse_error, and out_of_range for numbers like 1E999
     // A \uD800-style escape without its pair is text that is not UTF-8.
     if (std::string_view(error.what()).find("surrogate") != std::string_view::npos)
       return WsOpError{"bad_utf8", "the op holds an unpaired UTF-16 surrogate escape", salvage_ref(text)};
@@ -100,7 +100,7 @@ std::variant<WsOp, WsOpError> parse_ws_op(std::string_view text) {
     if (since != value.end() && !since->is_null()) {
       op.has_since = true;
       if (since->is_string()) op.since = since->get<std::string>();
-      else if (since->is_number_unsigned() && since->get<uint64_t>() == 0) op.since = "0";
+      else if (since->is_number_unsigned() && since->get<uint64_t>() == 0) op.since.push_back('0');  // not = "0": GCC 12 warns wrongly (-Wrestrict)
       else return fail("bad_since", "\"since\" is an id string, or 0");
     }
   } else if (kind == "unsubscribe") {
