@@ -164,21 +164,7 @@ size_t Publisher::on_http_responses(const char* p, size_t n) {
 }
 
 size_t Publisher::on_frames(const char* p, size_t n) {
-  size_t pos = 0;
-  while (pos < n) {
-    ws::FrameHeader h;
-    auto r = ws::parse_header(reinterpret_cast<const uint8_t*>(p + pos), n - pos, h);
-    if (r == ws::Parse::kNeedMore) break;
-    if (r == ws::Parse::kError || h.length > (1u << 24)) {
-      close_now();
-      on_closed("WebSocket protocol error from server");
-      return n;
-    }
-    if (n - pos - h.header_size < h.length) break;
-    std::string payload(p + pos + h.header_size, size_t(h.length));
-    if (h.masked)
-      for (size_t i = 0; i < payload.size(); i++) payload[i] = char(payload[i] ^ h.mask[i & 3]);
-    pos += h.header_size + size_t(h.length);
+  auto handle = [this](const ws::FrameHeader& h, std::string_view payload) {
     if (h.opcode == ws::kText || h.opcode == ws::kBinary) {
       on_reply(payload);
     } else if (h.opcode == ws::kPing) {
@@ -188,10 +174,17 @@ size_t Publisher::on_frames(const char* p, size_t n) {
     } else if (h.opcode == ws::kClose) {
       close_now();
       on_closed("server closed the WebSocket");
-      return n;
+      return false;
     }
+    return true;
+  };
+  size_t used = 0;
+  ws::Frames r = ws::read_frames(p, n, 1u << 24, used, handle);
+  if (r == ws::Frames::kError) {
+    close_now();
+    on_closed("WebSocket protocol error from server");
   }
-  return pos;
+  return r == ws::Frames::kNeedMore ? used : n;
 }
 
 void Publisher::on_reply(std::string_view text) {

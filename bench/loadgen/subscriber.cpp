@@ -238,28 +238,14 @@ size_t Subscriber::on_upgrade_response(const char* p, size_t n) {
 }
 
 size_t Subscriber::on_frames(const char* p, size_t n) {
-  size_t pos = 0;
-  while (pos < n) {
-    ws::FrameHeader h;
-    auto r = ws::parse_header(reinterpret_cast<const uint8_t*>(p + pos), n - pos, h);
-    if (r == ws::Parse::kNeedMore) break;
-    if (r == ws::Parse::kError || h.length > kMaxMessage) {
-      lose("WebSocket protocol error from server");
-      return n;
-    }
-    if (n - pos - h.header_size < h.length) break;
-    const char* payload = p + pos + h.header_size;
-    std::string unmasked;
-    if (h.masked) {  // servers must not mask; accept it anyway
-      unmasked.assign(payload, size_t(h.length));
-      for (size_t i = 0; i < unmasked.size(); i++) unmasked[i] = char(unmasked[i] ^ h.mask[i & 3]);
-      payload = unmasked.data();
-    }
-    on_frame(h.opcode, h.fin, payload, size_t(h.length));
-    if (!is_open()) return n;
-    pos += h.header_size + size_t(h.length);
-  }
-  return pos;
+  auto handle = [this](const ws::FrameHeader& h, std::string_view payload) {
+    on_frame(h.opcode, h.fin, payload.data(), payload.size());
+    return is_open();
+  };
+  size_t used = 0;
+  ws::Frames r = ws::read_frames(p, n, kMaxMessage, used, handle);
+  if (r == ws::Frames::kError) lose("WebSocket protocol error from server");
+  return r == ws::Frames::kNeedMore ? used : n;
 }
 
 void Subscriber::on_frame(uint8_t opcode, bool fin, const char* p, size_t n) {

@@ -1,29 +1,15 @@
 // The client's API beyond one subscription: many channels over one WebSocket, unsubscribe, a
 // second subscriber of a channel with its own `since`, and the fate of `ready`.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { freshChannel, launchBrowser, newPage, publish, sleep, startOrigin, startServer } from './harness.mjs';
+import { describe, test } from 'node:test';
+import { browserSuite, freshChannel, publish, sleep } from './harness.mjs';
 
-let server;
-let origin;
-let browser;
-let page;
-
-before(async () => {
-  [server, origin, browser] = await Promise.all([startServer(), startOrigin(), launchBrowser()]);
-  page = await newPage(browser);
-  await page.goto(origin.page(server.url));
-});
-
-after(async () => {
-  await page?.close();
-  await browser?.close();
-  await origin?.close();
-  await server?.stop();
-});
+// One page of another origin for all the tests.
+const suite = browserSuite({ page: true });
 
 describe('the client API', () => {
   test('several channels share one WebSocket, and unsubscribe stops a channel', { timeout: 30000 }, async () => {
+    const { page, server } = suite;
     const [a, b, c] = [freshChannel('multi-a'), freshChannel('multi-b'), freshChannel('multi-c')];
     await page.evaluate(async ({ server, channels }) => {
       const client = new window.Pushwire.Client(server, { transports: ['websocket'] });
@@ -56,6 +42,7 @@ describe('the client API', () => {
   });
 
   test('a second subscriber with since gets the backlog once, then the live messages', { timeout: 30000 }, async () => {
+    const { page, server } = suite;
     const channel = freshChannel('second');
     const early = [await publish(server.url, channel, 'one'), await publish(server.url, channel, 'two')];
     await page.evaluate(async ({ server, channel }) => {
@@ -74,6 +61,7 @@ describe('the client API', () => {
   });
 
   test('ready rejects when the subscription ends before it is live; bad names throw', { timeout: 30000 }, async () => {
+    const { page, server } = suite;
     const outcome = await page.evaluate(async (server) => {
       const client = new window.Pushwire.Client(server, { transports: ['longpoll'] });
       const sub = client.subscribe('early-end', () => {});
@@ -93,6 +81,7 @@ describe('the client API', () => {
   });
 
   test('the ES module build works the same', { timeout: 30000 }, async () => {
+    const { page, server } = suite;
     const channel = freshChannel('esm');
     const used = await page.evaluate(async ({ server, channel }) => {
       const mod = await import(`${server}/pushwire.mjs`);

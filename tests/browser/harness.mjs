@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import http from 'node:http';
 import net from 'node:net';
+import { after, before } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -163,6 +164,59 @@ export async function newPage(browser, viewport = { width: 1280, height: 800 }) 
   page.on('pageerror', (e) => page.problems.push(`exception: ${e.message}`));
   page.close = ((close) => async () => { await close(); await context.close(); })(page.close.bind(page));
   return page;
+}
+
+/**
+ * The set-up most test files share, as hooks of the calling file: before its tests, the server
+ * (started with serverArgs), a page server of another origin and the browser; after them, each
+ * closed again. Returns the object that holds them (server, origin, browser) once tests run.
+ * It may hold more: with proxy: OPTIONS, a proxy in front of the server (startProxy's options);
+ * with page: true, one page of the other origin that the tests share.
+ * (A file's top-level before hooks start at once, side by side: one hook does it all.)
+ */
+export function browserSuite({ serverArgs = [], proxy, page = false } = {}) {
+  const suite = {};
+  before(async () => {
+    [suite.server, suite.origin, suite.browser] = await Promise.all([startServer(serverArgs), startOrigin(), launchBrowser()]);
+    if (proxy) suite.proxy = await startProxy(suite.server.url, proxy);
+    if (page) {
+      suite.page = await newPage(suite.browser);
+      await suite.page.goto(suite.origin.page(suite.server.url));
+    }
+  });
+  after(async () => {
+    await suite.page?.close();
+    await suite.browser?.close();
+    await suite.proxy?.close();
+    await suite.origin?.close();
+    await suite.server?.stop();
+  });
+  return suite;
+}
+
+/**
+ * Opens a new page of the other origin that loads the client from serverUrl (by default the
+ * server's), runs fn(page, suite) and closes the page, whatever happened. `suite` holds the
+ * browser, origin and server, as browserSuite's does.
+ */
+export async function onOriginPage(suite, fn, serverUrl = suite.server.url) {
+  const page = await newPage(suite.browser);
+  try {
+    await page.goto(suite.origin.page(serverUrl));
+    return await fn(page, suite);
+  } finally {
+    await page.close();
+  }
+}
+
+/** Runs fn(proxy) with a new proxy (see startProxy) in front of targetUrl, and closes the proxy after. */
+export async function withProxy(targetUrl, fn, options) {
+  const proxy = await startProxy(targetUrl, options);
+  try {
+    return await fn(proxy);
+  } finally {
+    await proxy.close();
+  }
 }
 
 /** A channel name no other test uses. */

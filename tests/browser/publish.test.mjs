@@ -3,25 +3,23 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
-  freshChannel, launchBrowser, newPage, received, startOrigin, startServer, subscribeInPage, waitForMessages,
+  freshChannel, launchBrowser, onOriginPage, received, startOrigin, startServer, subscribeInPage, waitForMessages,
 } from './harness.mjs';
 
 const KEY = 'test-key-123';
-let server;
+const suite = {};  // server, origin and browser, for onOriginPage
 let keyed;
-let origin;
-let browser;
 
 before(async () => {
-  [server, keyed, origin, browser] = await Promise.all([
+  [suite.server, keyed, suite.origin, suite.browser] = await Promise.all([
     startServer(), startServer(['--publish-key', KEY]), startOrigin(), launchBrowser(),
   ]);
 });
 
 after(async () => {
-  await browser?.close();
-  await origin?.close();
-  await Promise.all([server?.stop(), keyed?.stop()]);
+  await suite.browser?.close();
+  await suite.origin?.close();
+  await Promise.all([suite.server?.stop(), keyed?.stop()]);
 });
 
 /** Runs publish() in the page and reports its outcome as plain data. */
@@ -41,26 +39,18 @@ const publishInPage = (page, server, channel, data, opts = {}) =>
   }, { server, channel, data, opts });
 
 describe('publish', () => {
-  test('over HTTP: resolves with the id the server stored', { timeout: 20000 }, async () => {
-    const page = await newPage(browser);
-    try {
-      await page.goto(origin.page(server.url));
-      const channel = freshChannel('pub-http');
-      const out = await publishInPage(page, server.url, channel, 'hello', { event: 'greeting' });
-      assert.ok(out.ok, out.message);
-      assert.match(out.result.id, /^[A-Za-z0-9_.:-]{1,64}$/);
-      assert.ok(out.traffic.includes('http'), 'went out as POST /pub');
-      const kept = await (await fetch(`${server.url}/poll/${channel}?since=0`)).json();
-      assert.deepEqual(kept.messages.map((m) => [m.id, m.event, m.data]), [[out.result.id, 'greeting', 'hello']]);
-    } finally {
-      await page.close();
-    }
-  });
+  test('over HTTP: resolves with the id the server stored', { timeout: 20000 }, () => onOriginPage(suite, async (page, { server }) => {
+    const channel = freshChannel('pub-http');
+    const out = await publishInPage(page, server.url, channel, 'hello', { event: 'greeting' });
+    assert.ok(out.ok, out.message);
+    assert.match(out.result.id, /^[A-Za-z0-9_.:-]{1,64}$/);
+    assert.ok(out.traffic.includes('http'), 'went out as POST /pub');
+    const kept = await (await fetch(`${server.url}/poll/${channel}?since=0`)).json();
+    assert.deepEqual(kept.messages.map((m) => [m.id, m.event, m.data]), [[out.result.id, 'greeting', 'hello']]);
+  }));
 
-  test('over an open WebSocket: no HTTP request, and subscribers see the same id', { timeout: 20000 }, async () => {
-    const page = await newPage(browser);
-    try {
-      await page.goto(origin.page(server.url));
+  test('over an open WebSocket: no HTTP request, and subscribers see the same id', { timeout: 20000 },
+    () => onOriginPage(suite, async (page, { server }) => {
       const channel = freshChannel('pub-ws');
       await subscribeInPage(page, { server: server.url, channel, transports: ['websocket'] });
       const out = await publishInPage(page, server.url, channel, 'over the socket', { event: 'note' });
@@ -69,28 +59,17 @@ describe('publish', () => {
       await waitForMessages(page, 1);
       const [m] = await received(page);
       assert.deepEqual([m.id, m.event, m.data], [out.result.id, 'note', 'over the socket']);
-    } finally {
-      await page.close();
-    }
-  });
+    }));
 
-  test('bad names are refused in the browser', { timeout: 20000 }, async () => {
-    const page = await newPage(browser);
-    try {
-      await page.goto(origin.page(server.url));
-      const bad = await publishInPage(page, server.url, 'no spaces', 'x');
-      assert.deepEqual([bad.ok, bad.name], [false, 'TypeError']);
-      const badEvent = await publishInPage(page, server.url, 'fine', 'x', { event: 'bad event' });
-      assert.deepEqual([badEvent.ok, badEvent.name], [false, 'TypeError']);
-    } finally {
-      await page.close();
-    }
-  });
+  test('bad names are refused in the browser', { timeout: 20000 }, () => onOriginPage(suite, async (page, { server }) => {
+    const bad = await publishInPage(page, server.url, 'no spaces', 'x');
+    assert.deepEqual([bad.ok, bad.name], [false, 'TypeError']);
+    const badEvent = await publishInPage(page, server.url, 'fine', 'x', { event: 'bad event' });
+    assert.deepEqual([badEvent.ok, badEvent.name], [false, 'TypeError']);
+  }));
 
-  test('with --publish-key: refused without the key, accepted with it, over HTTP and WebSocket', { timeout: 30000 }, async () => {
-    const page = await newPage(browser);
-    try {
-      await page.goto(origin.page(keyed.url));
+  test('with --publish-key: refused without the key, accepted with it, over HTTP and WebSocket', { timeout: 30000 },
+    () => onOriginPage(suite, async (page) => {
       const channel = freshChannel('pub-key');
       const without = await publishInPage(page, keyed.url, channel, 'x');
       assert.deepEqual([without.ok, without.name, without.status], [false, 'PushwireError', 401]);
@@ -105,8 +84,5 @@ describe('publish', () => {
       await subscribeInPage(page, { server: keyed.url, channel, transports: ['websocket'] });
       const socketNoKey = await publishInPage(page, keyed.url, channel, 'via ws, no key');
       assert.deepEqual([socketNoKey.ok, socketNoKey.name], [false, 'PushwireError']);
-    } finally {
-      await page.close();
-    }
-  });
+    }, keyed.url));
 });

@@ -1,38 +1,127 @@
 // HTTP/1.1 over a plain TCP socket, for what an HTTP client library would
 // hide or refuse: pipelining, hand-made chunked bodies, malformed requests,
-// and watching when the server closes the connection.
+// and watching when the server closes the connection. Its pieces for raw
+// sockets (openSocket, parseResponseHead, Waiter, SocketInput) serve
+// ws_raw.mjs and streams.mjs too.
 import net from 'node:net';
 
-export function connect(port, host = '127.0.0.1') {
+// A TCP connection, once it is open.
+export function openSocket(port, host = '127.0.0.1') {
   return new Promise((resolve, reject) => {
     const socket = net.connect(port, host, () => {
       socket.off('error', reject);
-      resolve(new RawConnection(socket));
+      resolve(socket);
     });
     socket.once('error', reject);
   });
 }
 
-export class RawConnection {
-  #socket;
-  #buffer = Buffer.alloc(0);
-  #ended = false;
+export async function connect(port, host = '127.0.0.1') {
+  return new RawConnection(await openSocket(port, host));
+}
+
+// The head of an HTTP/1.x response without its final empty line: {version, status, headers
+// (lower-case names, repeated ones joined with ", "), raw}.
+export function parseResponseHead(text) {
+  const [statusLine, ...lines] = text.split('\r\n');
+  const match = /^HTTP\/(1\.[01]) (\d{3})(?: (.*))?$/.exec(statusLine);
+  if (!match) throw new Error(`not an HTTP status line: ${JSON.stringify(statusLine)}`);
+  const headers = {};
+  for (const line of lines) {
+    const colon = line.indexOf(':');
+    if (colon <= 0) throw new Error(`not a header line: ${JSON.stringify(line)}`);
+    const name = line.slice(0, colon).trim().toLowerCase();
+    const value = line.slice(colon + 1).trim();
+    headers[name] = name in headers ? `${headers[name]}, ${value}` : value;
+  }
+  return { version: match[1], status: Number(match[2]), headers, raw: text };
+}
+
+// Lets a reader wait for what arrives: until() looks again each time notify() is called.
+export class Waiter {
   #wake = null;
 
+  notify() {
+    const wake = this.#wake;
+    this.#wake = null;
+    wake?.();
+  }
+
+  // Resolves with check()'s first answer that is not undefined. Before each wait, ended() gives
+  // the message to reject with when there is nothing more to wait for (say, the connection
+  // ended), or undefined; at the deadline it rejects with timedOut()'s message.
+  async until(check, deadline, { ended, timedOut }) {
+    for (;;) {
+      const value = check();
+      if (value !== undefined) return value;
+      const reason = ended();
+      if (reason !== undefined) throw new Error(reason);
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(timedOut());
+      await new Promise((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.#wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+  }
+}
+
+// What a socket has received and not yet taken (buffer), whether it has ended (FIN, reset or
+// close) and the socket error, if any. Each arrival and the end wake until().
+export class SocketInput extends Waiter {
+  buffer = Buffer.alloc(0);
+  ended = false;
+  error = null;
+
   constructor(socket) {
-    this.#socket = socket;
-    this.error = null;  // set if the connection failed, e.g. was reset
+    super();
     socket.on('data', (chunk) => {
-      this.#buffer = Buffer.concat([this.#buffer, chunk]);
-      this.#notify();
+      this.buffer = this.buffer.length ? Buffer.concat([this.buffer, chunk]) : chunk;
+      this.notify();
     });
     socket.on('end', () => this.#finish());
     socket.on('error', (error) => {
       this.error = error;
       this.#finish();
     });
-    this.closed = new Promise((resolve) => socket.once('close', resolve));
     socket.on('close', () => this.#finish());
+  }
+
+  // Where `text` starts in the buffer, or undefined.
+  indexOf(text) {
+    const index = this.buffer.indexOf(text);
+    return index >= 0 ? index : undefined;
+  }
+
+  // Removes the first `length` bytes from the buffer and returns them.
+  take(length) {
+    const taken = this.buffer.subarray(0, length);
+    this.buffer = this.buffer.subarray(length);
+    return taken;
+  }
+
+  #finish() {
+    this.ended = true;
+    this.notify();
+  }
+}
+
+export class RawConnection {
+  #socket;
+  #input;
+
+  constructor(socket) {
+    this.#socket = socket;
+    this.closed = new Promise((resolve) => socket.once('close', resolve));
+    this.#input = new SocketInput(socket);
+  }
+
+  // Set if the connection failed, e.g. was reset.
+  get error() {
+    return this.#input.error;
   }
 
   write(data) {
@@ -45,14 +134,14 @@ export class RawConnection {
 
   // Bytes received and not yet read as a response.
   pending() {
-    return this.#buffer;
+    return this.#input.buffer;
   }
 
   // Resolves true once the server has closed the connection, false if it is
   // still open after timeoutMs.
   async waitForClose(timeoutMs = 2000) {
     try {
-      await this.#until(() => (this.#ended ? true : undefined), Date.now() + timeoutMs, 'close', true);
+      await this.#until(() => (this.#input.ended ? true : undefined), Date.now() + timeoutMs, 'close', true);
       return true;
     } catch {
       return false;
@@ -61,22 +150,11 @@ export class RawConnection {
 
   // Reads one whole response: {status, headers (lower-case names), body (Buffer), text}.
   async readResponse({ timeoutMs = 5000 } = {}) {
+    const input = this.#input;
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const headEnd = await this.#until(() => this.#indexOf('\r\n\r\n'), deadline, 'a response head');
-      const head = this.#take(headEnd + 4).toString('latin1');
-      const [statusLine, ...lines] = head.slice(0, -4).split('\r\n');
-      const match = /^HTTP\/1\.[01] (\d{3})(?: (.*))?$/.exec(statusLine);
-      if (!match) throw new Error(`not an HTTP status line: ${JSON.stringify(statusLine)}`);
-      const status = Number(match[1]);
-      const headers = {};
-      for (const line of lines) {
-        const colon = line.indexOf(':');
-        if (colon <= 0) throw new Error(`not a header line: ${JSON.stringify(line)}`);
-        const name = line.slice(0, colon).trim().toLowerCase();
-        const value = line.slice(colon + 1).trim();
-        headers[name] = name in headers ? `${headers[name]}, ${value}` : value;
-      }
+      const headEnd = await this.#until(() => input.indexOf('\r\n\r\n'), deadline, 'a response head');
+      const { status, headers } = parseResponseHead(input.take(headEnd + 4).subarray(0, headEnd).toString('latin1'));
       if (status >= 100 && status < 200) continue;
       const body = await this.#readBody(status, headers, deadline);
       return { status, headers, body, text: body.toString('utf8') };
@@ -84,70 +162,40 @@ export class RawConnection {
   }
 
   async #readBody(status, headers, deadline) {
+    const input = this.#input;
     if (status === 204 || status === 304) return Buffer.alloc(0);
     if (/\bchunked\b/i.test(headers['transfer-encoding'] ?? '')) {
       const chunks = [];
       for (;;) {
-        const lineEnd = await this.#until(() => this.#indexOf('\r\n'), deadline, 'a chunk size');
-        const size = parseInt(this.#take(lineEnd + 2).toString('latin1'), 16);
+        const lineEnd = await this.#until(() => input.indexOf('\r\n'), deadline, 'a chunk size');
+        const size = parseInt(input.take(lineEnd + 2).toString('latin1'), 16);
         if (Number.isNaN(size)) throw new Error('bad chunk size line');
         if (size === 0) {
           // Trailers, if any, end with an empty line.
           for (;;) {
-            const end = await this.#until(() => this.#indexOf('\r\n'), deadline, 'the end of the trailers');
-            if (this.#take(end + 2).length === 2) return Buffer.concat(chunks);
+            const end = await this.#until(() => input.indexOf('\r\n'), deadline, 'the end of the trailers');
+            if (input.take(end + 2).length === 2) return Buffer.concat(chunks);
           }
         }
-        await this.#until(() => (this.#buffer.length >= size + 2 ? true : undefined), deadline, 'a chunk');
-        chunks.push(this.#take(size + 2).subarray(0, size));
+        await this.#until(() => (input.buffer.length >= size + 2 ? true : undefined), deadline, 'a chunk');
+        chunks.push(input.take(size + 2).subarray(0, size));
       }
     }
     if ('content-length' in headers) {
       const length = Number(headers['content-length']);
-      await this.#until(() => (this.#buffer.length >= length ? true : undefined), deadline, 'the body');
-      return this.#take(length);
+      await this.#until(() => (input.buffer.length >= length ? true : undefined), deadline, 'the body');
+      return input.take(length);
     }
-    await this.#until(() => (this.#ended ? true : undefined), deadline, 'the end of a body read to close', true);
-    return this.#take(this.#buffer.length);
+    await this.#until(() => (input.ended ? true : undefined), deadline, 'the end of a body read to close', true);
+    return input.take(input.buffer.length);
   }
 
-  #indexOf(text) {
-    const index = this.#buffer.indexOf(text);
-    return index >= 0 ? index : undefined;
-  }
-
-  #take(length) {
-    const taken = this.#buffer.subarray(0, length);
-    this.#buffer = this.#buffer.subarray(length);
-    return taken;
-  }
-
-  #notify() {
-    const wake = this.#wake;
-    this.#wake = null;
-    wake?.();
-  }
-
-  #finish() {
-    this.#ended = true;
-    this.#notify();
-  }
-
-  async #until(find, deadline, what, endIsFine = false) {
-    for (;;) {
-      const found = find();
-      if (found !== undefined) return found;
-      if (this.#ended && !endIsFine) throw new Error(`connection closed while waiting for ${what}`);
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((resolve) => {
-        const timer = setTimeout(resolve, left);
-        this.#wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-    }
+  #until(find, deadline, what, endIsFine = false) {
+    const input = this.#input;
+    return input.until(find, deadline, {
+      ended: () => (input.ended && !endIsFine ? `connection closed while waiting for ${what}` : undefined),
+      timedOut: () => `timed out waiting for ${what}`,
+    });
   }
 }
 

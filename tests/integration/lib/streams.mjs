@@ -8,6 +8,7 @@ import net from 'node:net';
 import { StringDecoder } from 'node:string_decoder';
 import { EventSource } from 'eventsource';
 import { request } from './http.mjs';
+import { parseResponseHead } from './raw_http.mjs';
 
 // ---------------------------------------------------------------------------
 // Raw stream reader
@@ -206,7 +207,7 @@ export class StreamReader {
       this.#pre = Buffer.concat([this.#pre, data]);
       const end = this.#pre.indexOf('\r\n\r\n');
       if (end < 0) return;
-      this.response = parseHead(this.#pre.subarray(0, end).toString('latin1'));
+      this.response = parseResponseHead(this.#pre.subarray(0, end).toString('latin1'));
       this.#chunked = /\bchunked\b/i.test(this.response.headers['transfer-encoding'] ?? '');
       data = this.#pre.subarray(end + 4);
       this.#pre = Buffer.alloc(0);
@@ -291,21 +292,6 @@ export class StreamReader {
     this.ended = true;
     this.#wake();
   }
-}
-
-function parseHead(text) {
-  const [statusLine, ...lines] = text.split('\r\n');
-  const match = /^HTTP\/(1\.[01]) (\d{3})(?: (.*))?$/.exec(statusLine);
-  if (!match) throw new Error(`not an HTTP status line: ${JSON.stringify(statusLine)}`);
-  const headers = {};
-  for (const line of lines) {
-    const colon = line.indexOf(':');
-    if (colon <= 0) throw new Error(`not a header line: ${JSON.stringify(line)}`);
-    const name = line.slice(0, colon).trim().toLowerCase();
-    const value = line.slice(colon + 1).trim();
-    headers[name] = name in headers ? `${headers[name]}, ${value}` : value;
-  }
-  return { version: match[1], status: Number(match[2]), headers, raw: text };
 }
 
 // ---------------------------------------------------------------------------

@@ -11,8 +11,8 @@
 // both what arrives and in which order.
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import net from 'node:net';
 import WebSocket from 'ws';
+import { openSocket, SocketInput, Waiter } from './raw_http.mjs';
 
 export const OP = Object.freeze({
   continuation: 0x0,
@@ -82,17 +82,6 @@ function parseHead(text) {
   return { status: Number(match[1]), headers };
 }
 
-function openSocket(port, host) {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect(port, host, () => {
-      socket.off('error', reject);
-      socket.setNoDelay(true);
-      resolve(socket);
-    });
-    socket.once('error', reject);
-  });
-}
-
 // The headers of a well-formed upgrade request, as an object; a test deletes
 // or replaces some of them to make a bad one.
 export function upgradeHeaders({ key = randomBytes(16).toString('base64'), extensions } = {}) {
@@ -112,6 +101,7 @@ export function upgradeHeaders({ key = randomBytes(16).toString('base64'), exten
 // status reads the body (Content-Length) into `body`.
 export async function handshake(port, { path = '/ws', headers = upgradeHeaders(), host = '127.0.0.1', method = 'GET' } = {}) {
   const socket = await openSocket(port, host);
+  socket.setNoDelay(true);
   const lines = [`${method} ${path} HTTP/1.1`];
   for (const [name, value] of Object.entries(headers)) if (value !== null && value !== undefined) lines.push(`${name}: ${value}`);
   socket.write(`${lines.join('\r\n')}\r\n\r\n`);
@@ -148,90 +138,55 @@ export async function rawConnect(port, { path = '/ws', extensions, headers = {} 
 
 export class RawWs {
   #socket;
-  #buffer = Buffer.alloc(0);
-  #ended = false;
-  #wake = null;
+  #input;
 
   constructor(socket) {
     this.#socket = socket;
-    this.error = null;
     this.headers = {};
     this.ended = new Promise((resolve) => socket.once('close', resolve));
-    socket.on('data', (chunk) => {
-      this.#buffer = this.#buffer.length ? Buffer.concat([this.#buffer, chunk]) : chunk;
-      this.#notify();
-    });
-    socket.on('end', () => this.#finish());
-    socket.on('error', (error) => {
-      this.error = error;
-      this.#finish();
-    });
-    socket.on('close', () => this.#finish());
+    this.#input = new SocketInput(socket);
   }
 
   get socket() {
     return this.#socket;
   }
 
+  // The socket error, if the connection failed.
+  get error() {
+    return this.#input.error;
+  }
+
   // True once the server has closed the TCP connection (FIN or reset).
   get isEnded() {
-    return this.#ended;
-  }
-
-  #finish() {
-    this.#ended = true;
-    this.#notify();
-  }
-
-  #notify() {
-    const wake = this.#wake;
-    this.#wake = null;
-    wake?.();
+    return this.#input.ended;
   }
 
   // Resolves with check()'s first non-undefined answer, re-checking as bytes
   // arrive; rejects at the deadline or when the connection ends first.
-  async #until(check, timeoutMs, what) {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = check();
-      if (value !== undefined) return value;
-      if (this.#ended) {
-        throw new Error(`connection ended while waiting for ${what}` +
-          `${this.error ? ` (${this.error.code ?? this.error.message})` : ''}; ${this.#buffer.length} bytes unread`);
-      }
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`no ${what} within ${timeoutMs} ms; ${this.#buffer.length} bytes unread`);
-      await new Promise((resolve) => {
-        const timer = setTimeout(resolve, left);
-        this.#wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-    }
+  #until(check, timeoutMs, what) {
+    const input = this.#input;
+    return input.until(check, Date.now() + timeoutMs, {
+      ended: () => (input.ended
+        ? `connection ended while waiting for ${what}` +
+          `${input.error ? ` (${input.error.code ?? input.error.message})` : ''}; ${input.buffer.length} bytes unread`
+        : undefined),
+      timedOut: () => `no ${what} within ${timeoutMs} ms; ${input.buffer.length} bytes unread`,
+    });
   }
 
   async readHead(timeoutMs = DEFAULT_TIMEOUT_MS) {
-    const end = await this.#until(() => {
-      const at = this.#buffer.indexOf('\r\n\r\n');
-      return at >= 0 ? at : undefined;
-    }, timeoutMs, 'HTTP response head');
-    const head = this.#buffer.subarray(0, end).toString('latin1');
-    this.#buffer = this.#buffer.subarray(end + 4);
-    return parseHead(head);
+    const end = await this.#until(() => this.#input.indexOf('\r\n\r\n'), timeoutMs, 'HTTP response head');
+    return parseHead(this.#input.take(end + 4).subarray(0, end).toString('latin1'));
   }
 
   async readBytes(n, timeoutMs = DEFAULT_TIMEOUT_MS) {
-    await this.#until(() => (this.#buffer.length >= n ? true : undefined), timeoutMs, `${n} bytes`);
-    const bytes = this.#buffer.subarray(0, n);
-    this.#buffer = this.#buffer.subarray(n);
-    return bytes;
+    await this.#until(() => (this.#input.buffer.length >= n ? true : undefined), timeoutMs, `${n} bytes`);
+    return this.#input.take(n);
   }
 
   // Parses one frame from the buffer, or undefined if it is not all there.
   #takeFrame() {
-    const b = this.#buffer;
+    const b = this.#input.buffer;
     if (b.length < 2) return undefined;
     let length = b[1] & 0x7f;
     let offset = 2;
@@ -254,7 +209,7 @@ export class RawWs {
       masked,
       payload: Buffer.from(b.subarray(offset, offset + length)),
     };
-    this.#buffer = b.subarray(offset + length);
+    this.#input.take(offset + length);
     return frame;
   }
 
@@ -327,10 +282,10 @@ export class RawWs {
   // is still open after timeoutMs.
   async waitForEnd(timeoutMs = DEFAULT_TIMEOUT_MS) {
     try {
-      await this.#until(() => (this.#ended ? true : undefined), timeoutMs, 'end');
+      await this.#until(() => (this.#input.ended ? true : undefined), timeoutMs, 'end');
       return true;
     } catch {
-      return this.#ended;
+      return this.#input.ended;
     }
   }
 
@@ -345,7 +300,7 @@ export class RawWs {
 
   // Bytes received and not yet read as frames.
   pending() {
-    return this.#buffer;
+    return this.#input.buffer;
   }
 
   write(bytes) {
@@ -414,7 +369,7 @@ export function openWs(base, path = '/ws', { deflate = false, headers, timeoutMs
 
 export class OpSocket {
   #queue = [];
-  #wake = null;
+  #waiter = new Waiter();
   #nextRef = 1;
 
   constructor(ws) {
@@ -426,7 +381,7 @@ export class OpSocket {
     this.closed = new Promise((resolve) => {
       ws.once('close', (code, reason) => {
         this.closeInfo = { code, reason: reason.toString('utf8') };
-        this.#notify();
+        this.#waiter.notify();
         resolve(this.closeInfo);
       });
     });
@@ -445,35 +400,18 @@ export class OpSocket {
         }
         this.#queue.push(value);
       }
-      this.#notify();
+      this.#waiter.notify();
     });
   }
 
-  #notify() {
-    const wake = this.#wake;
-    this.#wake = null;
-    wake?.();
-  }
-
-  async #until(check, timeoutMs, what) {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = check();
-      if (value !== undefined) return value;
-      if (this.closeInfo) {
-        throw new Error(`socket closed (${this.closeInfo.code} ${JSON.stringify(this.closeInfo.reason)}) while waiting for ${what};` +
-          ` unread: ${this.describeQueue()}`);
-      }
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`no ${what} within ${timeoutMs} ms; unread: ${this.describeQueue()}`);
-      await new Promise((resolve) => {
-        const timer = setTimeout(resolve, left);
-        this.#wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-    }
+  #until(check, timeoutMs, what) {
+    return this.#waiter.until(check, Date.now() + timeoutMs, {
+      ended: () => (this.closeInfo
+        ? `socket closed (${this.closeInfo.code} ${JSON.stringify(this.closeInfo.reason)}) while waiting for ${what};` +
+          ` unread: ${this.describeQueue()}`
+        : undefined),
+      timedOut: () => `no ${what} within ${timeoutMs} ms; unread: ${this.describeQueue()}`,
+    });
   }
 
   describeQueue() {

@@ -15,7 +15,7 @@
  */
 import { utf8Length } from '../http';
 import type { ChannelState, DriverFactory } from './driver';
-import { isGap, toEnvelope } from './shared';
+import { isGap, perChannel, toEnvelope } from './shared';
 
 export const RELAY_PAGE = 'iframe-relay.html';
 
@@ -112,17 +112,7 @@ export const iframeDriver: DriverFactory = (host) => {
     return stop;
   };
 
-  return {
-    add(ch) {
-      frames.set(ch, open(ch));
-    },
-    remove(ch) {
-      frames.get(ch)?.();
-      frames.delete(ch);
-    },
-    close() {
-      for (const stop of frames.values()) stop();
-      frames.clear();
-    },
-  };
+  return perChannel(frames, (ch) => {
+    frames.set(ch, open(ch));
+  });
 };

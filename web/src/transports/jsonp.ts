@@ -4,9 +4,9 @@
  * asks with timeout=1, so that its answer (and the cursor in it) comes within a second: from
  * then on the channel is live. Later requests wait up to longPollTimeout.
  */
-import { endpoint, parsePollBody, utf8Length, type Pending, type Tap } from '../http';
-import type { ChannelState, DriverFactory } from './driver';
-import { applyPollBody, errorText } from './shared';
+import { endpoint, utf8Length, type Pending, type Tap } from '../http';
+import type { DriverFactory } from './driver';
+import { pollingLoops } from './shared';
 
 type Callbacks = Record<string, (body: unknown) => void>;
 const GLOBAL = '__pushwire_jsonp';
@@ -69,43 +69,9 @@ export function jsonp(tap: Tap, url: (callback: string) => string, channel: stri
   return { promise, abort };
 }
 
-export const jsonpDriver: DriverFactory = (host) => {
-  const loops = new Map<ChannelState, { stop(): void }>();
-
-  const run = (ch: ChannelState, first: boolean): void => {
-    const loop = loops.get(ch);
-    if (!loop) return;
+export const jsonpDriver: DriverFactory = (host) =>
+  pollingLoops(host, 'jsonp', (ch, first) => {
     const timeout = first ? 0 : host.settings.longPollTimeout;
-    const req = jsonp(host, (callback) => endpoint(host.base, 'jsonp', ch.name, { callback, since: ch.cursor, timeout }),
+    return jsonp(host, (callback) => endpoint(host.base, 'jsonp', ch.name, { callback, since: ch.cursor, timeout }),
       ch.name, (timeout + 10) * 1000);
-    loop.stop = req.abort;
-    req.promise
-      .then((value) => {
-        if (loops.get(ch) !== loop) return;
-        applyPollBody(host, ch, parsePollBody(value));
-        if (first) {
-          host.up();
-          host.live(ch);
-        }
-        run(ch, false);
-      })
-      .catch((err: unknown) => {
-        if (loops.get(ch) === loop) host.down(`jsonp: ${errorText(err)}`);
-      });
-  };
-
-  return {
-    add(ch) {
-      loops.set(ch, { stop() {} });
-      run(ch, true);
-    },
-    remove(ch) {
-      loops.get(ch)?.stop();
-      loops.delete(ch);
-    },
-    close() {
-      for (const loop of loops.values()) loop.stop();
-      loops.clear();
-    },
-  };
-};
+  });

@@ -4,7 +4,7 @@
  */
 import { endpoint, openStream, RECYCLE } from '../http';
 import type { ChannelState, DriverFactory, Host } from './driver';
-import { anchor } from './shared';
+import { anchor, perChannel } from './shared';
 
 /** Turns response text into deliver()/gap() calls; text arrives in arbitrary pieces. */
 export type Parser = (text: string) => void;
@@ -57,21 +57,11 @@ export function streamingDriver(path: 'sse' | 'stream', parser: (host: Host, ch:
     };
 
     const pending = (): void => {};
-    return {
-      add(ch) {
-        streams.set(ch, pending);
-        void anchor(host, ch).then(() => {
-          if (streams.get(ch) === pending) connect(ch);
-        });
-      },
-      remove(ch) {
-        streams.get(ch)?.();
-        streams.delete(ch);
-      },
-      close() {
-        for (const stop of streams.values()) stop();
-        streams.clear();
-      },
-    };
+    return perChannel(streams, (ch) => {
+      streams.set(ch, pending);
+      void anchor(host, ch).then(() => {
+        if (streams.get(ch) === pending) connect(ch);
+      });
+    });
   };
 }
