@@ -171,6 +171,7 @@ size_t Publisher::on_frames(const char* p, size_t n) {
       std::string frame;
       ws::append_frame(frame, ws::kPong, payload.data(), payload.size(), run_.mask_key());
       send_bytes(frame);
+      return is_open();  // a failed send closed the connection and freed the input
     } else if (h.opcode == ws::kClose) {
       close_now();
       on_closed("server closed the WebSocket");
