@@ -45,12 +45,13 @@ void Fanout::deliver(const MessagePtr& message) {
   }
 }
 
-void Fanout::add(std::string_view channel, Subscriber* subscriber) {
+const std::string& Fanout::add(std::string_view channel, Subscriber* subscriber) {
   auto it = channels_.find(channel);
   if (it == channels_.end()) it = channels_.emplace(std::string(channel), List{}).first;
   subscriber->fanout_index_ = it->second.size();
   it->second.push_back(subscriber);
   ++subscriber_count_;
+  return it->first;
 }
 
 void Fanout::remove(std::string_view channel, Subscriber* subscriber) {

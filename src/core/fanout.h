@@ -25,7 +25,8 @@ class Fanout {
   void post(MessagePtr message);
   void drain();
 
-  void add(std::string_view channel, Subscriber* subscriber);
+  // Returns the channel's name as kept here: valid while `subscriber` stays.
+  const std::string& add(std::string_view channel, Subscriber* subscriber);
   void remove(std::string_view channel, Subscriber* subscriber);
 
   size_t subscriber_count() const { return subscriber_count_; }

@@ -24,21 +24,25 @@ constexpr int kMissedHeartbeats = 3;
 
 class WebSocketSession::ChannelSubscription final : public core::Subscriber {
  public:
-  ChannelSubscription(WebSocketSession& session, std::string channel)
-      : session_(session), channel_(std::move(channel)) {
-    session_.context_.fanout.add(channel_, this);
+  ChannelSubscription(WebSocketSession& session, std::string_view channel, ChannelSubscription* next)
+      : session_(session), channel_(&session.context_.fanout.add(channel, this)), next_(next) {
     util::Metrics::add(session_.context_.metrics.subscribers_open, 1);
   }
   ~ChannelSubscription() override {
-    session_.context_.fanout.remove(channel_, this);
+    session_.context_.fanout.remove(*channel_, this);
     util::Metrics::add(session_.context_.metrics.subscribers_open, -1);
   }
-  const std::string& channel() const { return channel_; }
+  static void* operator new(size_t) { return util::SlabPool<sizeof(ChannelSubscription)>::allocate(); }
+  static void operator delete(void* pointer) { util::SlabPool<sizeof(ChannelSubscription)>::deallocate(pointer); }
+
+  const std::string& channel() const { return *channel_; }
+  ChannelSubscription*& next() { return next_; }
 
  private:
   void on_message(const core::MessagePtr& message) override { session_.send_message(message); }
   WebSocketSession& session_;
-  std::string channel_;
+  const std::string* channel_;  // the Fanout's copy of the name
+  ChannelSubscription* next_;
 };
 
 void* WebSocketSession::operator new(size_t) { return util::SlabPool<sizeof(WebSocketSession)>::allocate(); }
@@ -56,7 +60,18 @@ WebSocketSession::WebSocketSession(Context& context, net::Connection& connection
       deflate_(deflate.has_value()),
       authorized_(authorized) {}
 
-WebSocketSession::~WebSocketSession() = default;
+WebSocketSession::~WebSocketSession() {
+  while (ChannelSubscription* s = subscriptions_) {
+    subscriptions_ = s->next();
+    delete s;
+  }
+}
+
+WebSocketSession::ChannelSubscription* WebSocketSession::find_subscription(std::string_view channel) const {
+  for (ChannelSubscription* s = subscriptions_; s; s = s->next())
+    if (s->channel() == channel) return s;
+  return nullptr;
+}
 
 void WebSocketSession::subscribe_fixed_channel(const std::string& channel, const std::string* since) {
   fixed_channel_ = true;
@@ -71,7 +86,7 @@ void WebSocketSession::on_read(std::string_view bytes) {
 void WebSocketSession::on_text(std::string_view message) {
   if (closing_) return;
   if (fixed_channel_) {
-    publish(subscriptions_.front()->channel(), {}, std::string(message), {});
+    publish(subscriptions_->channel(), {}, std::string(message), {});
     return;
   }
   auto parsed = parse_ws_op(message);
@@ -137,18 +152,17 @@ void WebSocketSession::subscribe(const std::string& channel, const std::string* 
     send(ws_error_frame(ref, "bad_channel", core::kChannelRule));
     return;
   }
-  auto same = [&](const auto& s) { return s->channel() == channel; };
-  if (std::any_of(subscriptions_.begin(), subscriptions_.end(), same)) {
+  if (find_subscription(channel)) {
     send(ws_error_frame(ref, "already_subscribed", "this connection is subscribed to " + channel + " already"));
     return;
   }
-  if (subscriptions_.size() >= kMaxSubscriptions) {
+  if (subscription_count_ >= kMaxSubscriptions) {
     send(ws_error_frame(ref, "too_many_subscriptions", "one connection may hold 1024 subscriptions"));
     return;
   }
-  auto subscription = std::make_unique<ChannelSubscription>(*this, channel);
-  ChannelSubscription* sub = subscription.get();
-  subscriptions_.push_back(std::move(subscription));
+  auto* sub = new ChannelSubscription(*this, channel, subscriptions_);
+  subscriptions_ = sub;
+  ++subscription_count_;
   if (!fixed_channel_) {
     std::string extra = ",\"channel\":";
     util::append_json_string(extra, channel);
@@ -170,7 +184,14 @@ void WebSocketSession::unsubscribe(const std::string& channel, const std::string
     send(ws_error_frame(ref, "bad_channel", core::kChannelRule));
     return;
   }
-  std::erase_if(subscriptions_, [&](const auto& s) { return s->channel() == channel; });
+  for (ChannelSubscription** link = &subscriptions_; *link; link = &(*link)->next()) {
+    if ((*link)->channel() != channel) continue;
+    ChannelSubscription* gone = *link;
+    *link = gone->next();
+    --subscription_count_;
+    delete gone;
+    break;
+  }
   send(ws_ok_frame(ref));
 }
 

@@ -44,6 +44,7 @@ class WebSocketSession final : public net::Connection::Handler, private ws::Fram
   void on_close(std::uint16_t code, std::string_view reason) override;
   void on_protocol_error(std::uint16_t code, std::string_view reason) override;
 
+  ChannelSubscription* find_subscription(std::string_view channel) const;
   void handle_op(const WsOp& op);
   void subscribe(const std::string& channel, const std::string* since, const std::string& ref);
   void unsubscribe(const std::string& channel, const std::string& ref);
@@ -56,7 +57,8 @@ class WebSocketSession final : public net::Connection::Handler, private ws::Fram
   Context& context_;
   net::Connection& connection_;
   ws::FrameParser parser_;
-  std::vector<std::unique_ptr<ChannelSubscription>> subscriptions_;
+  ChannelSubscription* subscriptions_ = nullptr;  // a list: most connections hold one or none
+  uint32_t subscription_count_ = 0;
   // Loop-clock seconds (heartbeats have one-second granularity anyway).
   uint32_t last_received_s_;
   uint32_t last_ping_s_;
