@@ -288,6 +288,11 @@ for id in "${selected[@]}"; do
         --server-pid "$measured_pid" --json "$work/$tag.json")
       if [ "$publishing" = --idle ]; then
         args+=(--idle --duration "$hold")
+        # One-time costs (code paged in on the first handshake, buffers and
+        # tables made once) are not per connection: open and close a few
+        # hundred connections before the measured run, for every server alike.
+        taskset -c "$loadgen_cpu" "$loadgen_bin" --sub-url "$url" --technique "$technique" -n 500 \
+          --idle --duration 0.5 --quiet >/dev/null 2>&1 || true
       else
         # shellcheck disable=SC2206
         args+=(--pub-url "http://127.0.0.1:$port/pub/{channel}" $publishing --duration "$duration" --size 64)

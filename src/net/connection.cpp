@@ -41,10 +41,10 @@ std::string peer_name(const uv_tcp_t* tcp) {
 }
 }  // namespace
 
-void* Connection::operator new(size_t) { return util::SlabPool<sizeof(Connection)>::allocate(); }
-void Connection::operator delete(void* pointer) { util::SlabPool<sizeof(Connection)>::deallocate(pointer); }
+void* Connection::operator new(size_t) { return util::SlabPool<sizeof(Connection), alignof(Connection)>::allocate(); }
+void Connection::operator delete(void* pointer) { util::SlabPool<sizeof(Connection), alignof(Connection)>::deallocate(pointer); }
 
-Connection::Connection(EventLoop& loop) : loop_(loop) {
+Connection::Connection(EventLoop& loop) {
   uv_tcp_init(loop.uv(), &tcp_);
   tcp_.data = this;
 }
@@ -69,7 +69,7 @@ std::string Connection::peer() const { return peer_name(&tcp_); }
 
 void Connection::link() {
   g_open_count.fetch_add(1, std::memory_order_relaxed);
-  Connection*& head = loop_.connections();
+  Connection*& head = loop().connections();
   next_ = head;
   if (head) head->prev_ = this;
   head = this;
@@ -77,7 +77,7 @@ void Connection::link() {
 
 void Connection::unlink() {
   g_open_count.fetch_sub(1, std::memory_order_relaxed);
-  Connection*& head = loop_.connections();
+  Connection*& head = loop().connections();
   if (prev_) prev_->next_ = next_;
   else if (head == this) head = next_;
   if (next_) next_->prev_ = prev_;
@@ -93,7 +93,7 @@ void Connection::for_each(EventLoop& loop, void (*fn)(Connection&, int64_t), int
 }
 
 void Connection::set_handler(std::unique_ptr<Handler> handler) {
-  if (handler_) loop_.retire(std::move(handler_));
+  if (handler_) loop().retire(std::move(handler_));
   handler_ = std::move(handler);
   if (!reading_ && state_ == State::open) resume_reading();
 }
@@ -110,7 +110,7 @@ void Connection::resume_reading() {
 }
 
 void Connection::on_alloc(uv_handle_t* handle, size_t, uv_buf_t* buf) {
-  *buf = static_cast<Connection*>(handle->data)->loop_.read_buffer();
+  *buf = static_cast<Connection*>(handle->data)->loop().read_buffer();
 }
 
 void Connection::on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf) {
@@ -130,7 +130,7 @@ void Connection::write(OutChunk chunk) {
   queued_.push_back(std::move(chunk));
   if (!flush_scheduled_) {
     flush_scheduled_ = true;
-    loop_.schedule_flush(this);
+    loop().schedule_flush(this);
   }
 }
 

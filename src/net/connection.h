@@ -46,7 +46,7 @@ class Connection {
   void pause_reading();
   void resume_reading();
 
-  EventLoop& loop() { return loop_; }
+  EventLoop& loop() { return *static_cast<EventLoop*>(tcp_.loop->data); }
   // "127.0.0.1:54321", for logs (looked up when asked: idle connections keep no copy).
   std::string peer() const;
 
@@ -81,7 +81,6 @@ class Connection {
   static void on_shutdown_done(uv_shutdown_t* req, int status);
   static void on_close(uv_handle_t* handle);
 
-  EventLoop& loop_;
   uv_tcp_t tcp_;
   std::unique_ptr<Handler> handler_;
   struct PendingWrite;

@@ -32,8 +32,8 @@ class WebSocketSession::ChannelSubscription final : public core::Subscriber {
     session_.context_.fanout.remove(*channel_, this);
     util::Metrics::add(session_.context_.metrics.subscribers_open, -1);
   }
-  static void* operator new(size_t) { return util::SlabPool<sizeof(ChannelSubscription)>::allocate(); }
-  static void operator delete(void* pointer) { util::SlabPool<sizeof(ChannelSubscription)>::deallocate(pointer); }
+  static void* operator new(size_t) { return util::SlabPool<sizeof(ChannelSubscription), alignof(ChannelSubscription)>::allocate(); }
+  static void operator delete(void* pointer) { util::SlabPool<sizeof(ChannelSubscription), alignof(ChannelSubscription)>::deallocate(pointer); }
 
   const std::string& channel() const { return *channel_; }
   ChannelSubscription*& next() { return next_; }
@@ -45,9 +45,9 @@ class WebSocketSession::ChannelSubscription final : public core::Subscriber {
   ChannelSubscription* next_;
 };
 
-void* WebSocketSession::operator new(size_t) { return util::SlabPool<sizeof(WebSocketSession)>::allocate(); }
+void* WebSocketSession::operator new(size_t) { return util::SlabPool<sizeof(WebSocketSession), alignof(WebSocketSession)>::allocate(); }
 void WebSocketSession::operator delete(void* pointer) {
-  util::SlabPool<sizeof(WebSocketSession)>::deallocate(pointer);
+  util::SlabPool<sizeof(WebSocketSession), alignof(WebSocketSession)>::deallocate(pointer);
 }
 
 WebSocketSession::WebSocketSession(Context& context, net::Connection& connection,

@@ -12,7 +12,7 @@ namespace pushwire::util {
 // that plus the holes that malloc fragmentation leaves between them.
 // One pool per thread: an object must be freed on the thread that made it,
 // which holds for everything owned by one event loop.
-template <size_t kSize>
+template <size_t kSize, size_t kAlign = alignof(std::max_align_t)>
 class SlabPool {
  public:
   static void* allocate() {
@@ -31,12 +31,11 @@ class SlabPool {
   }
 
  private:
-  static constexpr size_t kAlign = alignof(std::max_align_t);
-  static constexpr size_t kBlockSize = (kSize + kAlign - 1) / kAlign * kAlign;
+  static constexpr size_t kBlockSize = kSize < sizeof(void*) ? sizeof(void*) : kSize;
   static constexpr size_t kBlocksPerSlab = 64;
-  union Block {
+  union alignas(kAlign < alignof(void*) ? alignof(void*) : kAlign) Block {
     Block* next;
-    alignas(kAlign) unsigned char bytes[kBlockSize];
+    unsigned char bytes[kBlockSize];
   };
 
   static SlabPool& local() {

@@ -1,6 +1,7 @@
 #include "ws/frame_parser.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 
 #include "ws/close_codes.h"
@@ -54,7 +55,7 @@ void release(std::string& buffer) {
 }  // namespace
 
 FrameParser::FrameParser(Sink& sink, std::size_t max_message_bytes, std::optional<DeflateParams> deflate)
-    : sink_(sink), max_message_bytes_(max_message_bytes) {
+    : sink_(sink), max_message_bytes_(static_cast<std::uint32_t>(std::min<std::size_t>(max_message_bytes, UINT32_MAX))) {
   if (deflate) inflater_ = std::make_unique<Inflater>(!deflate->client_no_context_takeover, max_message_bytes);
 }
 

@@ -66,9 +66,9 @@ class FrameParser {
   // Ordered to pack tightly: one parser lives in every WebSocket connection,
   // idle ones included.
   Sink& sink_;
-  std::size_t max_message_bytes_;
   std::unique_ptr<Inflater> inflater_;  // set when deflate was negotiated
   std::uint64_t remaining_ = 0;         // payload bytes of the frame still to come
+  std::uint32_t max_message_bytes_;     // at most 64 MiB plus a margin (see --max-message-bytes)
   State state_ = State::header;
 
   // The frame being read.
