@@ -14,7 +14,6 @@ struct OutChunk {
   const char* data = nullptr;
   size_t size = 0;
 
-  static OutChunk copy_of(std::string_view bytes) { return take(std::string(bytes)); }
   static OutChunk take(std::string bytes) {
     auto owned = std::make_shared<const std::string>(std::move(bytes));
     return {owned, owned->data(), owned->size()};
