@@ -58,7 +58,12 @@ WebSocketSession::WebSocketSession(Context& context, net::Connection& connection
       last_received_s_(static_cast<uint32_t>(connection.loop().now_ms() / 1000)),
       last_ping_s_(last_received_s_),
       deflate_(deflate.has_value()),
-      authorized_(authorized) {}
+      authorized_(authorized) {
+  // Spread the heartbeats of connections opened together over the second half
+  // of the interval, so that thousands of pings do not leave in one second.
+  const auto half_interval_s = static_cast<uint32_t>(std::max<int64_t>(1, context.settings.heartbeat_ms / 2000));
+  last_ping_s_ -= static_cast<uint32_t>((reinterpret_cast<uintptr_t>(this) >> 6) % half_interval_s);
+}
 
 WebSocketSession::~WebSocketSession() {
   while (ChannelSubscription* s = subscriptions_) {
