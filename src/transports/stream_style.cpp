@@ -80,7 +80,7 @@ const StreamStyle& sse_style() {
   static const StreamStyle style{
       "sse", "text/event-stream; charset=utf-8",
       {{"Cache-Control", "no-cache"}, {"X-Accel-Buffering", "no"}},
-      &kSseChunked, &kSse, sse_gap, ": heartbeat\n\n", "retry: 2000\n\n", false};
+      &kSseChunked, &kSse, sse_gap, ": heartbeat\n\n", http::chunk(": heartbeat\n\n"), "retry: 2000\n\n", false};
   return style;
 }
 
@@ -88,7 +88,7 @@ const StreamStyle& ndjson_style() {
   static const StreamStyle style{
       "stream", "application/x-ndjson; charset=utf-8",
       {{"Cache-Control", "no-cache"}, {"X-Accel-Buffering", "no"}, {"X-Content-Type-Options", "nosniff"}},
-      &kNdjsonChunked, &kNdjson, ndjson_gap, "\n", "", false};
+      &kNdjsonChunked, &kNdjson, ndjson_gap, "\n", http::chunk("\n"), "", false};
   return style;
 }
 
@@ -96,7 +96,7 @@ const StreamStyle& iframe_style() {
   static const StreamStyle style{
       "iframe", "text/html; charset=utf-8",
       {{"Cache-Control", "no-cache"}, {"X-Accel-Buffering", "no"}},
-      &kIframeTail, &kIframeTail, iframe_gap, "<!-- heartbeat -->\n", iframe_opening(), true};
+      &kIframeTail, &kIframeTail, iframe_gap, "<!-- heartbeat -->\n", "", iframe_opening(), true};
   return style;
 }
 

@@ -20,6 +20,7 @@ struct StreamStyle {
   const core::WireFormat* bare;     // the message as is
   std::string (*gap)(std::string_view channel);
   std::string_view heartbeat;
+  std::string heartbeat_chunk;      // the same, chunk-framed, made once
   std::string opening;              // sent right after the headers
   bool always_until_close = false;  // a per-subscriber prefix rules out shared chunks
 };

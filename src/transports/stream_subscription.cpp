@@ -74,7 +74,8 @@ void StreamSubscription::after_send() {
 
 void StreamSubscription::on_tick(int64_t now_ms) {
   if (exchange_.finished() || now_ms - last_send_ms_ < context_.settings.heartbeat_ms) return;
-  send_framed(std::string(style_.heartbeat));
+  // Heartbeats are constants of the style: shared, not copied.
+  exchange_.send(net::OutChunk::literal(chunked_ ? std::string_view(style_.heartbeat_chunk) : style_.heartbeat));
   after_send();
 }
 
