@@ -10,7 +10,11 @@ constexpr size_t kReadBufferBytes = 64 * 1024;
 // A fan-out to many subscribers spreads over several turns, so new requests
 // (a publisher waiting for its ack) are served in between, and messages that
 // arrive meanwhile join the same writev of the connections still waiting.
-constexpr size_t kFlushesPerTurn = 128;
+// Measured with bench/ (1,000 WebSocket subscribers, one publish in flight):
+// 1,024 a turn gave ~200k deliveries/s at 4.8 µs each, 128 gave ~900k at
+// 1.1 µs, 32 gave ~2.7M at 0.36 µs, with the same latency; long-polling and
+// 10,000-subscriber fan-out did not change.
+constexpr size_t kFlushesPerTurn = 32;
 }
 
 EventLoop::EventLoop() : read_buffer_(kReadBufferBytes) {
