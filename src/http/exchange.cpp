@@ -8,7 +8,7 @@ namespace pushwire::http {
 net::Connection& Exchange::connection() { return session_.connection(); }
 const CorsPolicy& Exchange::cors() const { return session_.cors(); }
 
-void Exchange::respond(int status, std::string_view content_type, std::string body, HeaderList headers) {
+void Exchange::respond(int status, std::string_view content_type, std::string body, const HeaderList& headers) {
   if (started_ || finished_) return;
   ResponseHead head(status);
   session_.cors().add_response_headers(request_, head);
@@ -23,13 +23,14 @@ void Exchange::respond(int status, std::string_view content_type, std::string bo
   session_.exchange_finished(keep_alive);
 }
 
-void Exchange::respond_error(int status, std::string_view code, std::string_view message) {
+void Exchange::respond_error(int status, std::string_view code, std::string_view message,
+                             const HeaderList& headers) {
   std::string body = "{\"error\":";
   util::append_json_string(body, code);
   body += ",\"message\":";
   util::append_json_string(body, message);
   body += "}";
-  respond_json(status, std::move(body));
+  respond(status, "application/json", std::move(body), headers);
 }
 
 void Exchange::respond_preflight(std::string_view methods) {

@@ -36,10 +36,10 @@ class Exchange {
   const CorsPolicy& cors() const;
 
   // A whole response. CORS and Connection headers are added here.
-  void respond(int status, std::string_view content_type, std::string body, HeaderList headers = {});
+  void respond(int status, std::string_view content_type, std::string body, const HeaderList& headers = {});
   void respond_json(int status, std::string body) { respond(status, "application/json", std::move(body)); }
   // {"error":CODE,"message":MESSAGE}
-  void respond_error(int status, std::string_view code, std::string_view message);
+  void respond_error(int status, std::string_view code, std::string_view message, const HeaderList& headers = {});
   // 204 to a CORS preflight OPTIONS for a resource that allows `methods`.
   void respond_preflight(std::string_view methods);
 

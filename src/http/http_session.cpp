@@ -66,10 +66,8 @@ void HttpSession::dispatch(Request request) {
   } else if (!route) {
     router_.fallback()(exchange, req.path);
   } else if (!route->allows(req.method)) {
-    exchange.respond(405, "application/json",
-                     "{\"error\":\"method_not_allowed\",\"message\":\"" + req.method + " is not allowed here; use " +
-                         route->methods + "\"}",
-                     {{"Allow", route->methods + ", OPTIONS"}});
+    exchange.respond_error(405, "method_not_allowed", req.method + " is not allowed here; use " + route->methods,
+                           {{"Allow", route->methods + ", OPTIONS"}});
   } else {
     route->handle(exchange, rest);
   }

@@ -69,9 +69,7 @@ void StaticFiles::serve(Exchange& exchange, std::string_view path) const {
     return;
   }
   if (method != "GET" && method != "HEAD") {
-    exchange.respond(405, "application/json",
-                     "{\"error\":\"method_not_allowed\",\"message\":\"files answer GET only\"}",
-                     {{"Allow", "GET, HEAD, OPTIONS"}});
+    exchange.respond_error(405, "method_not_allowed", "files answer GET only", {{"Allow", "GET, HEAD, OPTIONS"}});
     return;
   }
   exchange.respond(200, content_type_for(file_path), std::move(bytes), {{"Cache-Control", "no-cache"}});

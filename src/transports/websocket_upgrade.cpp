@@ -34,8 +34,7 @@ void handle_websocket(Context& context, http::Exchange& exchange, std::string_vi
   if (!check.ok()) {
     http::HeaderList headers;
     if (check.status == 426) headers = {{"Sec-WebSocket-Version", std::string(ws::kSupportedVersion)}, {"Upgrade", "websocket"}};
-    exchange.respond(check.status, "application/json",
-                     "{\"error\":\"bad_upgrade\",\"message\":\"" + std::string(check.error) + "\"}", std::move(headers));
+    exchange.respond_error(check.status, "bad_upgrade", check.error, headers);
     return;
   }
   if (!exchange.cors().allows(request.header("origin"))) {
