@@ -52,7 +52,8 @@ fuzz:
 	scripts/run-fuzzers.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
 
 bench: build
-	bench/compare.sh
+	@scripts/install-deps.sh bench
+	bench/compare.sh $(ARGS)
 
 clean:
 	rm -rf $(BUILD) $(FUZZ_BUILD)

@@ -2,15 +2,18 @@
 # Installs the Debian packages pushwire needs, only those that are missing.
 #   scripts/install-deps.sh run    what building and running needs
 #   scripts/install-deps.sh test   that, plus what the tests need
+#   scripts/install-deps.sh bench  that, plus the baselines bench/compare.sh runs
 set -euo pipefail
 mode=${1:-run}
 
 run_pkgs=(build-essential cmake pkg-config libuv1-dev node-llhttp libssl-dev
           zlib1g-dev nlohmann-json3-dev libtomlplusplus-dev libhiredis-dev curl)
 test_pkgs=(clang libclang-rt-14-dev libgtest-dev redis-server chromium)
+bench_pkgs=(nginx-light libnginx-mod-nchan)
 
 pkgs=("${run_pkgs[@]}")
 [ "$mode" = test ] && pkgs+=("${test_pkgs[@]}")
+[ "$mode" = bench ] && pkgs+=("${bench_pkgs[@]}")
 # Node.js (for the browser client's bundler and the tests) may come from
 # another source than Debian; only ask Debian for it when there is none.
 command -v node >/dev/null 2>&1 || pkgs+=(nodejs)
