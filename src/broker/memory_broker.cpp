@@ -32,7 +32,7 @@ void MemoryBroker::replay(std::string_view channel, const std::string* since, Re
   core::Replay replay;
   {
     std::lock_guard lock(mutex_);
-    auto it = channels_.find(std::string(channel));
+    auto it = channels_.find(channel);
     if (it != channels_.end()) {
       replay = it->second->replay(cursor, util::steady_ms());
     } else {

@@ -2,11 +2,11 @@
 #include <memory>
 #include <mutex>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "broker/broker.h"
 #include "core/message_id.h"
+#include "util/string_map.h"
 
 namespace pushwire::broker {
 
@@ -28,7 +28,7 @@ class MemoryBroker final : public Broker {
   core::IdScheme ids_;
   std::mutex mutex_;
   uint64_t last_seq_ = 0;
-  std::unordered_map<std::string, std::unique_ptr<core::History>> channels_;
+  util::StringMap<std::unique_ptr<core::History>> channels_;
   std::vector<core::Fanout*> fanouts_;
 };
 

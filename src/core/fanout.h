@@ -3,11 +3,11 @@
 #include <mutex>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "core/message.h"
 #include "core/subscriber.h"
+#include "util/string_map.h"
 
 namespace pushwire::core {
 
@@ -44,11 +44,7 @@ class Fanout {
   std::vector<MessagePtr> inbox_;
   std::vector<MessagePtr> draining_;
 
-  struct StringHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
-  std::unordered_map<std::string, List, StringHash, std::equal_to<>> channels_;
+  util::StringMap<List> channels_;
   size_t subscriber_count_ = 0;
   uint64_t deliveries_ = 0;
   List* delivering_ = nullptr;     // the list being walked, whose removals wait

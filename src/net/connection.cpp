@@ -5,7 +5,6 @@
 
 #include "net/event_loop.h"
 #include "util/log.h"
-#include "util/slab_pool.h"
 
 namespace pushwire::net {
 
@@ -40,9 +39,6 @@ std::string peer_name(const uv_tcp_t* tcp) {
   return std::string(host) + ":" + std::to_string(port);
 }
 }  // namespace
-
-void* Connection::operator new(size_t) { return util::SlabPool<sizeof(Connection), alignof(Connection)>::allocate(); }
-void Connection::operator delete(void* pointer) { util::SlabPool<sizeof(Connection), alignof(Connection)>::deallocate(pointer); }
 
 Connection::Connection(EventLoop& loop) {
   uv_tcp_init(loop.uv(), &tcp_);

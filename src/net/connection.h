@@ -9,6 +9,7 @@
 
 #include "net/connection_handler.h"
 #include "net/out_chunk.h"
+#include "util/slab_pool.h"
 
 namespace pushwire::net {
 
@@ -18,13 +19,10 @@ class EventLoop;
 // shared buffer (an idle connection holds no read buffer of its own); writes
 // are queued and leave in one writev per loop turn. It deletes itself once
 // closed, after telling its handler.
-class Connection {
+class Connection : public util::SlabAllocated<Connection> {
  public:
   using Handler = ConnectionHandler;
 
-
-  static void* operator new(size_t size);
-  static void operator delete(void* pointer);
 
   // Accepts a pending connection on `server`; nullptr if that failed.
   static Connection* accept(EventLoop& loop, uv_stream_t* server);

@@ -10,31 +10,15 @@ std::string PollShape::wrap(std::string body) const {
   return callback + "(" + body + ");";
 }
 
-LongPollWait::LongPollWait(Context& context, http::Exchange& exchange, std::string channel, PollShape shape)
-    : context_(context), exchange_(exchange), channel_(std::move(channel)), shape_(std::move(shape)),
-      timeout_(context.loop) {}
-
-LongPollWait::~LongPollWait() { unsubscribe(); }
-
-void LongPollWait::unsubscribe() {
-  if (!subscribed_) return;
-  subscribed_ = false;
-  context_.fanout.remove(channel_, this);
-  util::Metrics::add(context_.metrics.subscribers_open, -1);
-}
+LongPollWait::LongPollWait(Context& context, http::Exchange& exchange, PollShape shape)
+    : context_(context), exchange_(exchange), shape_(std::move(shape)), timeout_(context.loop) {}
 
 void LongPollWait::start(Context& context, http::Exchange& exchange, const std::string& channel, int64_t timeout_ms,
                          PollShape shape) {
-  auto owned = std::unique_ptr<LongPollWait>(new LongPollWait(context, exchange, channel, std::move(shape)));
+  auto owned = std::unique_ptr<LongPollWait>(new LongPollWait(context, exchange, std::move(shape)));
   LongPollWait* wait = owned.get();
   exchange.hold(std::move(owned));
-  // Listen before looking at the history, so that nothing published in
-  // between is missed; what the replay covers is skipped as a duplicate.
-  context.fanout.add(channel, wait);
-  wait->subscribed_ = true;
-  util::Metrics::add(context.metrics.subscribers_open, 1);
-  context.broker.replay(channel, since_param(exchange), [wait, timeout_ms](core::Replay replay) {
-    wait->set_delivered_through(replay.resume_after);
+  wait->listen(context, channel, since_param(exchange), [wait, timeout_ms](core::Replay replay) {
     wait->newest_ = replay.newest;
     if (!replay.messages.empty() || replay.gap || timeout_ms == 0) {
       wait->answer(replay.messages, replay.newest, replay.gap);
@@ -52,8 +36,7 @@ void LongPollWait::answer(const std::vector<core::MessagePtr>& messages, const c
   if (exchange_.finished()) return;
   // Inert from here on: the exchange (and this) may be freed only later.
   timeout_.stop();
-  unsubscribe();
-  if (gap) util::Metrics::add(context_.metrics.gaps_total);
+  stop();
   exchange_.respond(200, shape_.content_type, shape_.wrap(poll_body(messages, newest, gap)));
 }
 

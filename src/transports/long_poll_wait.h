@@ -2,7 +2,7 @@
 #include <cstdint>
 #include <string>
 
-#include "core/subscriber.h"
+#include "transports/channel_listener.h"
 #include "http/exchange.h"
 #include "net/timer.h"
 #include "transports/context.h"
@@ -11,10 +11,10 @@ namespace pushwire::transports {
 
 // How a long-poll answer is wrapped: plain JSON, or a JSONP call.
 struct PollShape {
-  std::string content_type;
+  std::string_view content_type;
   std::string callback;  // empty: plain JSON
 
-  static PollShape json() { return {"application/json", ""}; }
+  static PollShape json() { return {"application/json", {}}; }
   static PollShape jsonp(std::string callback) { return {"application/javascript; charset=utf-8", std::move(callback)}; }
   std::string wrap(std::string body) const;
 };
@@ -22,27 +22,23 @@ struct PollShape {
 // A long-poll request waiting for its channel's next message. It answers
 // with what is kept after `since` at once when there is anything (or a gap to
 // report); otherwise with the first message published, or empty at timeout.
-class LongPollWait final : public http::ExchangeState, public core::Subscriber {
+class LongPollWait final : public http::ExchangeState, public ChannelListener {
  public:
   static void start(Context& context, http::Exchange& exchange, const std::string& channel, int64_t timeout_ms,
                     PollShape shape);
-  ~LongPollWait() override;
 
   void on_shutdown() override;
 
  private:
-  LongPollWait(Context& context, http::Exchange& exchange, std::string channel, PollShape shape);
+  LongPollWait(Context& context, http::Exchange& exchange, PollShape shape);
   void on_message(const core::MessagePtr& message) override;
-  void unsubscribe();
   void answer(const std::vector<core::MessagePtr>& messages, const core::MessagePtr& newest, bool gap);
 
   Context& context_;
   http::Exchange& exchange_;
-  std::string channel_;
   PollShape shape_;
   net::Timer timeout_;
   core::MessagePtr newest_;
-  bool subscribed_ = false;
 };
 
 }  // namespace pushwire::transports

@@ -3,7 +3,7 @@
 #include <memory>
 #include <string>
 
-#include "core/subscriber.h"
+#include "transports/channel_listener.h"
 #include "http/exchange.h"
 #include "transports/context.h"
 #include "transports/stream_style.h"
@@ -15,19 +15,17 @@ namespace pushwire::transports {
 // messages after the cursor, and every new message, with heartbeats between.
 // A client that does not read fast enough is cut off once its unsent bytes
 // pass --max-pending-bytes; it resumes from history when it comes back.
-class StreamSubscription final : public http::ExchangeState, public core::Subscriber {
+class StreamSubscription final : public http::ExchangeState, public ChannelListener {
  public:
   // `prefix` goes before every message and gap (the iframe's "<script>parent.FN(").
   static void start(Context& context, http::Exchange& exchange, const std::string& channel, const std::string* since,
                     const StreamStyle& style, std::string prefix = {});
-  ~StreamSubscription() override;
 
   void on_tick(int64_t now_ms) override;
   void on_shutdown() override;
 
  private:
-  StreamSubscription(Context& context, http::Exchange& exchange, std::string channel, const StreamStyle& style,
-                     std::string prefix);
+  StreamSubscription(Context& context, http::Exchange& exchange, const StreamStyle& style, std::string prefix);
   void on_message(const core::MessagePtr& message) override;
   void send_framed(std::string bytes);
   void send_prefix();
@@ -35,11 +33,9 @@ class StreamSubscription final : public http::ExchangeState, public core::Subscr
 
   Context& context_;
   http::Exchange& exchange_;
-  std::string channel_;
   const StreamStyle& style_;
   std::shared_ptr<const std::string> prefix_;  // null when the style has none
   bool chunked_;
-  bool subscribed_ = false;
   int64_t last_send_ms_;
 };
 

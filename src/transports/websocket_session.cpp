@@ -4,6 +4,7 @@
 
 #include "core/names.h"
 #include "net/event_loop.h"
+#include "transports/channel_listener.h"
 #include "transports/publish.h"
 #include "transports/ws_frames.h"
 #include "util/json_escape.h"
@@ -22,33 +23,25 @@ constexpr size_t kMaxSubscriptions = 1024;
 constexpr int kMissedHeartbeats = 3;
 }  // namespace
 
-class WebSocketSession::ChannelSubscription final : public core::Subscriber {
+class WebSocketSession::ChannelSubscription final : public ChannelListener,
+                                                   public util::SlabAllocated<ChannelSubscription> {
  public:
-  ChannelSubscription(WebSocketSession& session, std::string_view channel, ChannelSubscription* next)
-      : session_(session), channel_(&session.context_.fanout.add(channel, this)), next_(next) {
-    util::Metrics::add(session_.context_.metrics.subscribers_open, 1);
-  }
-  ~ChannelSubscription() override {
-    session_.context_.fanout.remove(*channel_, this);
-    util::Metrics::add(session_.context_.metrics.subscribers_open, -1);
-  }
-  static void* operator new(size_t) { return util::SlabPool<sizeof(ChannelSubscription), alignof(ChannelSubscription)>::allocate(); }
-  static void operator delete(void* pointer) { util::SlabPool<sizeof(ChannelSubscription), alignof(ChannelSubscription)>::deallocate(pointer); }
+  ChannelSubscription(WebSocketSession& session, ChannelSubscription* next) : session_(session), next_(next) {}
 
-  const std::string& channel() const { return *channel_; }
+  // Subscribes; then, if the resume fell short, the gap op, and the replay.
+  void start(std::string_view channel, const std::string* since) {
+    listen(session_.context_, channel, since, [this](core::Replay replay) {
+      if (replay.gap) session_.send(ws_gap_frame(this->channel()));
+      for (const core::MessagePtr& message : replay.messages) session_.send_message(message);
+    });
+  }
   ChannelSubscription*& next() { return next_; }
 
  private:
   void on_message(const core::MessagePtr& message) override { session_.send_message(message); }
   WebSocketSession& session_;
-  const std::string* channel_;  // the Fanout's copy of the name
   ChannelSubscription* next_;
 };
-
-void* WebSocketSession::operator new(size_t) { return util::SlabPool<sizeof(WebSocketSession), alignof(WebSocketSession)>::allocate(); }
-void WebSocketSession::operator delete(void* pointer) {
-  util::SlabPool<sizeof(WebSocketSession), alignof(WebSocketSession)>::deallocate(pointer);
-}
 
 WebSocketSession::WebSocketSession(Context& context, net::Connection& connection,
                                    std::optional<ws::DeflateParams> deflate, bool authorized)
@@ -165,7 +158,7 @@ void WebSocketSession::subscribe(const std::string& channel, const std::string* 
     send(ws_error_frame(ref, "too_many_subscriptions", "one connection may hold 1024 subscriptions"));
     return;
   }
-  auto* sub = new ChannelSubscription(*this, channel, subscriptions_);
+  auto* sub = new ChannelSubscription(*this, subscriptions_);
   subscriptions_ = sub;
   ++subscription_count_;
   if (!fixed_channel_) {
@@ -173,15 +166,7 @@ void WebSocketSession::subscribe(const std::string& channel, const std::string* 
     util::append_json_string(extra, channel);
     send(ws_ok_frame(ref, extra));
   }
-  context_.broker.replay(channel, since, [this, sub, channel](core::Replay replay) {
-    // Live messages up to resume_after are covered by this replay.
-    sub->set_delivered_through(replay.resume_after);
-    if (replay.gap) {
-      util::Metrics::add(context_.metrics.gaps_total);
-      send(ws_gap_frame(channel));
-    }
-    for (const core::MessagePtr& message : replay.messages) send_message(message);
-  });
+  sub->start(channel, since);
 }
 
 void WebSocketSession::unsubscribe(const std::string& channel, const std::string& ref) {
@@ -213,12 +198,9 @@ void WebSocketSession::publish(const std::string& channel, std::string_view even
   util::Metrics::add(context_.metrics.messages_published_total);
   context_.broker.publish(channel, event.empty() ? core::kDefaultEvent : event, std::move(data),
                           [this, ref](core::MessagePtr message) {
-                            std::string extra = ",\"channel\":";
-                            util::append_json_string(extra, message->channel);
-                            extra += ",\"id\":";
-                            util::append_json_string(extra, message->id);
-                            extra += ",\"time\":" + std::to_string(message->time_ms);
-                            send(ws_ok_frame(ref, extra));
+                            // The HTTP answer's members, inside the ok op.
+                            const std::string ack = publish_ack_json(*message);
+                            send(ws_ok_frame(ref, "," + ack.substr(1, ack.size() - 2)));
                           });
 }
 
@@ -236,10 +218,7 @@ void WebSocketSession::send_message(const core::MessagePtr& message) {
 }
 
 void WebSocketSession::after_send() {
-  if (connection_.pending_bytes() <= context_.settings.max_pending_bytes) return;
-  PW_LOG(warn, connection_.peer(), " websocket cut off: ", connection_.pending_bytes(), " bytes unsent (limit ",
-         context_.settings.max_pending_bytes, ")");
-  util::Metrics::add(context_.metrics.slow_subscribers_disconnected_total);
+  if (!over_pending_limit(context_, connection_, "websocket", {})) return;
   closing_ = true;
   connection_.abort();
 }

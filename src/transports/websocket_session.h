@@ -9,6 +9,7 @@
 #include "net/connection.h"
 #include "transports/context.h"
 #include "transports/ws_op.h"
+#include "util/slab_pool.h"
 #include "ws/frame_parser.h"
 #include "ws/permessage_deflate.h"
 
@@ -17,13 +18,13 @@ namespace pushwire::transports {
 // A WebSocket connection after the handshake. On /ws it speaks the JSON ops
 // (several subscriptions at once); on /ws/{channel} it is subscribed on open
 // and every text frame it receives is published to that channel.
-class WebSocketSession final : public net::Connection::Handler, private ws::FrameParser::Sink {
+class WebSocketSession final : public net::Connection::Handler,
+                               private ws::FrameParser::Sink,
+                               public util::SlabAllocated<WebSocketSession> {
  public:
   WebSocketSession(Context& context, net::Connection& connection, std::optional<ws::DeflateParams> deflate,
                    bool authorized);
   ~WebSocketSession() override;
-  static void* operator new(size_t size);
-  static void operator delete(void* pointer);
 
   // For /ws/{channel}: subscribes at once, from `since` (nullptr: new only),
   // and from then on every text frame is a publish to that channel.

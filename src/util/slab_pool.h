@@ -57,3 +57,20 @@ class SlabPool {
 };
 
 }  // namespace pushwire::util
+
+namespace pushwire::util {
+
+// Inherit to make `new T` and `delete` use T's per-thread SlabPool.
+template <typename T>
+struct SlabAllocated {
+  static void* operator new(size_t size) {
+    if (size != sizeof(T)) return ::operator new(size);  // a larger derived class
+    return SlabPool<sizeof(T), alignof(T)>::allocate();
+  }
+  static void operator delete(void* pointer, size_t size) {
+    if (size != sizeof(T)) return ::operator delete(pointer);
+    SlabPool<sizeof(T), alignof(T)>::deallocate(pointer);
+  }
+};
+
+}  // namespace pushwire::util

@@ -1,0 +1,60 @@
+#pragma once
+#include <string>
+#include <string_view>
+
+#include "core/subscriber.h"
+#include "net/connection.h"
+#include "transports/context.h"
+
+namespace pushwire::transports {
+
+// A subscriber of one channel on this thread's Fanout, for as long as it
+// lives or until stop(). Every technique subscribes through listen(), which
+// registers before asking the broker for the replay, so that nothing
+// published in between is missed; what the replay covers is then skipped as
+// a duplicate when it also comes live.
+class ChannelListener : public core::Subscriber {
+ public:
+  ChannelListener() = default;
+  ChannelListener(const ChannelListener&) = delete;
+  ChannelListener& operator=(const ChannelListener&) = delete;
+  ~ChannelListener() override { stop(); }
+
+  bool listening() const { return context_ != nullptr; }
+  const std::string& channel() const { return *channel_; }  // while listening
+
+ protected:
+  // `on_replay(core::Replay)` gets the kept messages after `since` (nullptr:
+  // none, new messages only) and whether a gap is to be reported.
+  template <typename OnReplay>
+  void listen(Context& context, std::string_view channel, const std::string* since, OnReplay on_replay) {
+    context_ = &context;
+    channel_ = &context.fanout.add(channel, this);
+    util::Metrics::add(context.metrics.subscribers_open, 1);
+    context.broker.replay(*channel_, since, [this, on_replay = std::move(on_replay)](core::Replay replay) {
+      set_delivered_through(replay.resume_after);
+      if (replay.gap) util::Metrics::add(context_->metrics.gaps_total);
+      on_replay(std::move(replay));
+    });
+  }
+
+  void stop() {
+    if (!context_) return;
+    context_->fanout.remove(*channel_, this);
+    util::Metrics::add(context_->metrics.subscribers_open, -1);
+    context_ = nullptr;
+  }
+
+ private:
+  Context* context_ = nullptr;
+  const std::string* channel_ = nullptr;  // the Fanout's copy, valid while listening
+};
+
+// Whether `connection`'s unsent bytes passed --max-pending-bytes; if so it
+// logs and counts the cut-off, which the caller then makes. The subscriber
+// resumes from history when it comes back, and nobody else waits for it.
+// `technique` and `channel` (may be empty) name the subscriber in the log.
+bool over_pending_limit(Context& context, net::Connection& connection, std::string_view technique,
+                        std::string_view channel);
+
+}  // namespace pushwire::transports
