@@ -12,7 +12,7 @@ constexpr int64_t kShutdownGraceMs = 5000;
 
 Worker::Worker(const ServerConfig& config, broker::Broker& broker, util::Metrics& metrics)
     : config_(config),
-      fanout_([this] { loop_.post([this] { fanout_.drain(); }); }),
+      fanout_([this] { loop_.post_soon([this] { fanout_.drain(); }); }),
       context_{broker, fanout_, loop_, config.transports, metrics},
       static_files_(config.static_dir),
       listener_(loop_, [this](net::Connection& connection) {

@@ -1,6 +1,9 @@
 #include "net/connection.h"
 
+#include <sys/socket.h>
+
 #include <array>
+#include <cerrno>
 #include <atomic>
 
 #include "net/event_loop.h"
@@ -11,6 +14,18 @@ namespace pushwire::net {
 namespace {
 constexpr size_t kMaxIovecs = 512;
 std::atomic<int64_t> g_open_count{0};
+
+// Writes what the socket takes now: bytes written, 0 if none, -1 on an error.
+// sendmsg rather than uv_try_write's writev: the socket path skips the VFS
+// layer, a few percent of a fan-out's CPU (libuv's uv_buf_t is an iovec).
+ssize_t send_now(uv_os_fd_t fd, uv_buf_t* bufs, size_t count) {
+  msghdr header{};
+  header.msg_iov = reinterpret_cast<iovec*>(bufs);
+  header.msg_iovlen = count;
+  const ssize_t sent = ::sendmsg(fd, &header, MSG_DONTWAIT | MSG_NOSIGNAL);
+  if (sent >= 0) return sent;
+  return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ? 0 : -1;
+}
 
 }  // namespace
 
@@ -149,13 +164,16 @@ void Connection::start_write() {
     total += queued_[i].size;
   }
   // Most writes go out whole at once; only what the kernel leaves needs a
-  // write request and its bookkeeping.
-  const int written = uv_try_write(reinterpret_cast<uv_stream_t*>(&tcp_), bufs.data(), count);
-  if (written < 0 && written != UV_EAGAIN) {
+  // write request and its bookkeeping. No request is in flight here, so
+  // writing to the socket directly cannot overtake bytes libuv still holds.
+  uv_os_fd_t fd = -1;
+  uv_fileno(reinterpret_cast<uv_handle_t*>(&tcp_), &fd);
+  const ssize_t written = send_now(fd, bufs.data(), count);
+  if (written < 0) {
     abort();
     return;
   }
-  const size_t done = written > 0 ? static_cast<size_t>(written) : 0;
+  const auto done = static_cast<size_t>(written);
   if (done == total) {
     pending_bytes_ -= total;
     queued_.erase(queued_.begin(), queued_.begin() + count);

@@ -1,10 +1,12 @@
 #pragma once
 #include <uv.h>
 
+#include <atomic>
 #include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <thread>
 #include <vector>
 
 #include "net/connection_handler.h"
@@ -32,6 +34,9 @@ class EventLoop {
 
   // Runs `task` on this loop's thread. Callable from any thread.
   void post(std::function<void()> task);
+  // As post(), but from the loop's own thread the task runs later in this
+  // turn instead of in the next one.
+  void post_soon(std::function<void()> task);
 
   // Runs `task` on this thread later in this loop turn, outside any I/O
   // callback (so the caller may be destroyed before it runs: guard for that).
@@ -61,6 +66,7 @@ class EventLoop {
   static void on_tick(uv_timer_t* handle);
 
   uv_loop_t loop_;
+  std::atomic<std::thread::id> thread_;  // the thread in run()
   uv_check_t flush_check_;
   uv_idle_t keep_polling_;
   uv_async_t wakeup_;
