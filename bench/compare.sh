@@ -263,26 +263,34 @@ for id in "${selected[@]}"; do
     < <(grep "^$id|" <<<"$scenario_table")
   echo
   echo "== ($id) $name: $description"
-  for server in "${server_list[@]}"; do
-    for run in $(seq "$runs"); do
+  # Runs alternate between servers (pushwire, nchan, node, pushwire, ...), so
+  # a machine that speeds up or slows down during the scenario skews every
+  # server alike instead of whichever ran last.
+  skipped=" "
+  for run in $(seq "$runs"); do
+    for server in "${server_list[@]}"; do
+      [[ "$skipped" == *" $server "* ]] && continue
       tag="$id-$server-$run"
       port=$(free_port)
       url=$(sub_url "$server" "$technique" "$port")
       if [ -z "$url" ]; then
         record "$server" "$run" null "no $technique endpoint"
         echo "  $server: no $technique endpoint, skipped"
-        break
+        skipped+="$server "
+        continue
       fi
       if [ "$subscribers" -gt $((open_files - 100)) ]; then
         record "$server" "$run" null "open-file limit $open_files is too low"
         echo "  $server: open-file limit $open_files is too low for $subscribers connections, skipped"
-        break
+        skipped+="$server "
+        continue
       fi
       if ! start_server "$server" "$port" "$work/$tag.server.log"; then
         reason=$(tail -n 3 "$work/$tag.server.log" | tr '\n' ' ')
         record "$server" "$run" null "server did not start: $reason"
         echo "  $server: did not start: $reason"
-        break
+        skipped+="$server "
+        continue
       fi
       args=(--label "$server" --sub-url "$url" --technique "$technique" -n "$subscribers"
         --server-pid "$measured_pid" --json "$work/$tag.json")
