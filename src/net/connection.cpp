@@ -3,9 +3,9 @@
 #include <sys/socket.h>
 
 #include <array>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
-#include <atomic>
 
 #include "net/event_loop.h"
 #include "util/log.h"

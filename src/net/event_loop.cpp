@@ -8,7 +8,7 @@ namespace {
 constexpr size_t kReadBufferBytes = 64 * 1024;
 // Sockets written per loop turn. A fan-out to many subscribers spreads over
 // several turns, so new requests are read in between, and messages that
-// arrive meanwhile join the same writev of the connections still waiting.
+// arrive meanwhile join the same write of the connections still waiting.
 //
 // Output queued since the last turn is "fresh": the first kFreshPerTurn of it
 // leave at once, so replies (a publisher's ack) do not wait behind a fan-out.
