@@ -27,8 +27,9 @@ class SseParser {
 
 template <class OnEvent>
 void SseParser::feed(const char* p, size_t n, OnEvent&& on_event) {
+  if (n == 0) return;  // keeps a pending CR for the LF that may come next
   size_t start = 0;
-  if (after_cr_ && n > 0 && p[0] == '\n') start = 1;  // the LF of a CRLF split over two reads
+  if (after_cr_ && p[0] == '\n') start = 1;  // the LF of a CRLF split over two reads
   after_cr_ = false;
   while (start < n) {
     // Lines are found with memchr: at full speed this parser handles millions of events a second.

@@ -16,10 +16,10 @@ constexpr size_t kReadBufferBytes = 64 * 1024;
 // subscriber is written once per round and a message waits at most one round.
 // Measured with bench/ (1,000 WebSocket subscribers, one publish in flight):
 // 32 fresh + 32 backlog favoured the same few subscribers every turn, and the
-// others waited two rounds (p99 14-16 ms); 4 + 64 gives p99 8-9 ms at the same
-// CPU per delivery (0.4 us); 4 + 128 the same latency at twice the CPU, and
-// 1,000 a turn (every subscriber once per publish) 5 us per delivery and a
-// p99 of 14 ms, since the next publish then waits for the whole round.
+// others waited two rounds (p99 13.8-16 ms); 4 + 64 gives p99 7.4-10 ms at
+// the same CPU per delivery (0.4 us); 4 + 128 the same latency at twice the
+// CPU, and 1,000 a turn (every subscriber once per publish) 5 us per delivery
+// and a p99 of 14 ms, since the next publish then waits for the whole round.
 constexpr size_t kFreshPerTurn = 4;
 constexpr size_t kBacklogPerTurn = 64;
 }  // namespace

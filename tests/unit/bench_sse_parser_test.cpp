@@ -41,6 +41,14 @@ TEST(BenchSseParser, AcceptsCrLfAndBareCrLineEnds) {
   expect_same_in_any_pieces("data: crlf\r\n\r\ndata: cr\r\rdata: lf\n\n", {{"", "crlf"}, {"", "cr"}, {"", "lf"}});
 }
 
+TEST(BenchSseParser, AnEmptyReadBetweenCrAndLfEndsOneLineOnly) {
+  SseParser parser;
+  Events events;
+  auto collect = [&](const std::string& event, const std::string& data) { events.emplace_back(event, data); };
+  for (const std::string piece : {"data: x\r", "", "\ndata: y\n\n"}) parser.feed(piece.data(), piece.size(), collect);
+  EXPECT_EQ(events, (Events{{"", "x\ny"}}));
+}
+
 TEST(BenchSseParser, SkipsCommentsAndEventsWithoutData) {
   expect_same_in_any_pieces(": heartbeat\n\nevent: empty\n\ndata: x\n\n", {{"", "x"}});
 }
