@@ -21,6 +21,10 @@ class Subscriber {
     delivered_through_ = message->seq;
     on_message(message);
   }
+  // Fanout calls this a few subscribers before delivering to this one: fetch
+  // into the cache what on_message will touch. The default does nothing.
+  virtual void prefetch() const {}
+
   void set_delivered_through(uint64_t seq) { delivered_through_ = seq; }
   uint64_t delivered_through() const { return delivered_through_; }
 

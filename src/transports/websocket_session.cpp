@@ -26,7 +26,8 @@ constexpr int kMissedHeartbeats = 3;
 class WebSocketSession::ChannelSubscription final : public ChannelListener,
                                                    public util::SlabAllocated<ChannelSubscription> {
  public:
-  ChannelSubscription(WebSocketSession& session, ChannelSubscription* next) : session_(session), next_(next) {}
+  ChannelSubscription(WebSocketSession& session, ChannelSubscription* next)
+      : session_(session), connection_(session.connection_), next_(next) {}
 
   // Subscribes; then, if the resume fell short, the gap op, and the replay.
   void start(std::string_view channel, const std::string* since) {
@@ -39,7 +40,12 @@ class WebSocketSession::ChannelSubscription final : public ChannelListener,
 
  private:
   void on_message(const core::MessagePtr& message) override { session_.send_message(message); }
+  void prefetch() const override {
+    __builtin_prefetch(&session_);
+    connection_.prefetch_for_write();
+  }
   WebSocketSession& session_;
+  net::Connection& connection_;
   ChannelSubscription* next_;
 };
 
@@ -47,11 +53,11 @@ WebSocketSession::WebSocketSession(Context& context, net::Connection& connection
                                    std::optional<ws::DeflateParams> deflate, bool authorized)
     : context_(context),
       connection_(connection),
-      parser_(*this, context.settings.max_message_bytes + kOpOverhead, deflate),
+      deflate_(deflate.has_value()),
+      authorized_(authorized),
       last_received_s_(static_cast<uint32_t>(connection.loop().now_ms() / 1000)),
       last_ping_s_(last_received_s_),
-      deflate_(deflate.has_value()),
-      authorized_(authorized) {
+      parser_(*this, context.settings.max_message_bytes + kOpOverhead, deflate) {
   // Spread the heartbeats of connections opened together over the second half
   // of the interval, so that thousands of pings do not leave in one second.
   const auto half_interval_s = static_cast<uint32_t>(std::max<int64_t>(1, context.settings.heartbeat_ms / 2000));

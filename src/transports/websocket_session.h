@@ -55,18 +55,20 @@ class WebSocketSession final : public net::Connection::Handler,
   void after_send();
   void close_with(std::uint16_t code, std::string_view reason);
 
+  // What send_message reads comes first, in the object's first cache line:
+  // a fan-out to 10,000 sessions is bound by cache misses, not instructions.
   Context& context_;
   net::Connection& connection_;
-  ws::FrameParser parser_;
-  ChannelSubscription* subscriptions_ = nullptr;  // a list: most connections hold one or none
-  uint32_t subscription_count_ = 0;
+  bool deflate_;
+  bool closing_ = false;
+  bool authorized_;
+  bool fixed_channel_ = false;  // /ws/{channel}: the one subscription's channel
   // Loop-clock seconds (heartbeats have one-second granularity anyway).
   uint32_t last_received_s_;
   uint32_t last_ping_s_;
-  bool deflate_;
-  bool authorized_;
-  bool fixed_channel_ = false;  // /ws/{channel}: the one subscription's channel
-  bool closing_ = false;
+  uint32_t subscription_count_ = 0;
+  ChannelSubscription* subscriptions_ = nullptr;  // a list: most connections hold one or none
+  ws::FrameParser parser_;
 };
 
 }  // namespace pushwire::transports
