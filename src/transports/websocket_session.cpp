@@ -26,8 +26,7 @@ constexpr int kMissedHeartbeats = 3;
 class WebSocketSession::ChannelSubscription final : public ChannelListener,
                                                    public util::SlabAllocated<ChannelSubscription> {
  public:
-  ChannelSubscription(WebSocketSession& session, ChannelSubscription* next)
-      : session_(session), connection_(session.connection_), next_(next) {}
+  ChannelSubscription(WebSocketSession& session, ChannelSubscription* next) : session_(session), next_(next) {}
 
   // Subscribes; then, if the resume fell short, the gap op, and the replay.
   void start(std::string_view channel, const std::string* since) {
@@ -42,10 +41,9 @@ class WebSocketSession::ChannelSubscription final : public ChannelListener,
   void on_message(const core::MessagePtr& message) override { session_.send_message(message); }
   void prefetch() const override {
     __builtin_prefetch(&session_);
-    connection_.prefetch_for_write();
+    session_.connection_.prefetch_for_write();
   }
   WebSocketSession& session_;
-  net::Connection& connection_;
   ChannelSubscription* next_;
 };
 

@@ -152,7 +152,8 @@ void FrameParser::start_frame() {
 
 void FrameParser::read_payload(std::string_view& bytes) {
   const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(remaining_, bytes.size()));
-  std::string& target = is_control(opcode_) ? control_payload_ : message_;
+  if (is_control(opcode_) && !control_payload_) control_payload_ = std::make_unique<std::string>();
+  std::string& target = is_control(opcode_) ? *control_payload_ : message_;
   const std::size_t start = target.size();
   target.append(bytes.data(), n);
   bytes.remove_prefix(n);
@@ -173,18 +174,22 @@ void FrameParser::end_frame() {
     end_close_frame();
   } else if (is_control(opcode_)) {
     if (opcode_ == Opcode::ping) {
-      sink_.on_ping(control_payload_);
+      sink_.on_ping(control_payload());
     } else {
-      sink_.on_pong(control_payload_);
+      sink_.on_pong(control_payload());
     }
-    control_payload_.clear();
+    control_payload_.reset();
   } else if (fin_) {
     end_message();
   }
 }
 
+std::string_view FrameParser::control_payload() const {
+  return control_payload_ ? std::string_view(*control_payload_) : std::string_view();
+}
+
 void FrameParser::end_close_frame() {
-  const std::string_view payload = control_payload_;
+  const std::string_view payload = control_payload();
   if (payload.empty()) {
     state_ = State::closed;
     return sink_.on_close(kCloseNoStatus, {});
@@ -224,7 +229,7 @@ void FrameParser::end_message() {
 void FrameParser::fail(std::uint16_t code, std::string_view reason) {
   state_ = State::failed;
   release(message_);
-  release(control_payload_);
+  control_payload_.reset();
   sink_.on_protocol_error(code, reason);
 }
 

@@ -60,6 +60,7 @@ class FrameParser {
   void read_payload(std::string_view& bytes);
   void end_frame();
   void end_close_frame();
+  std::string_view control_payload() const;
   void end_message();
   void fail(std::uint16_t code, std::string_view reason);
 
@@ -86,7 +87,9 @@ class FrameParser {
   bool message_is_compressed_ = false;
   util::Utf8Validator utf8_;
   std::string message_;
-  std::string control_payload_;
+  // Only while a control frame with a payload arrives (rare: pings and pongs
+  // are mostly empty), so an idle connection pays a pointer, not a string.
+  std::unique_ptr<std::string> control_payload_;
 };
 
 }  // namespace pushwire::ws
