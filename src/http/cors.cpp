@@ -26,8 +26,8 @@ void CorsPolicy::add_response_headers(const Request& request, ResponseHead& head
 void CorsPolicy::add_preflight_headers(const Request& request, std::string_view methods, ResponseHead& head) const {
   add_response_headers(request, head);
   head.add("Access-Control-Allow-Methods", methods);
-  const std::string* asked = request.header("access-control-request-headers");
-  head.add("Access-Control-Allow-Headers", asked ? std::string_view(*asked) : "Authorization, Content-Type, Last-Event-ID");
+  const std::string asked = request.header_list("access-control-request-headers");
+  head.add("Access-Control-Allow-Headers", asked.empty() ? "Authorization, Content-Type, Last-Event-ID" : asked);
   head.add("Access-Control-Max-Age", "600");
 }
 

@@ -24,8 +24,14 @@ struct Request {
   bool keep_alive = true;  // the connection may carry another request after this one
   bool upgrade = false;    // asks for a protocol upgrade (Connection: upgrade + Upgrade)
 
-  // The value of the first header with this (lower-case) name, or nullptr.
+  // The value of the first header with this (lower-case) name, or nullptr:
+  // for fields that hold one value (Origin, Authorization, ...).
   const std::string* header(std::string_view lower_name) const;
+  // Every line of a list-valued header (Connection, Sec-WebSocket-Extensions,
+  // ...) joined with ", ", which RFC 9110 section 5.3 makes the same field;
+  // empty when absent.
+  std::string header_list(std::string_view lower_name) const;
+  size_t header_count(std::string_view lower_name) const;
   // The value of the first query parameter with this name, or nullptr.
   const std::string* query_param(std::string_view name) const;
 };

@@ -27,8 +27,14 @@ void handle_websocket(Context& context, http::Exchange& exchange, std::string_vi
   std::string fixed_channel;
   if (!channel.empty() && !read_channel(exchange, channel, fixed_channel)) return;
 
-  const ws::UpgradeCheck check = ws::check_upgrade({request.method, header_or_empty(request, "upgrade"),
-                                                    header_or_empty(request, "connection"),
+  if (request.header_count("sec-websocket-key") > 1) {
+    exchange.respond_error(400, "bad_upgrade", "Sec-WebSocket-Key appears more than once");
+    return;
+  }
+  // Upgrade and Connection are lists, which a client or proxy may split over several lines.
+  const std::string upgrade = request.header_list("upgrade");
+  const std::string connection = request.header_list("connection");
+  const ws::UpgradeCheck check = ws::check_upgrade({request.method, upgrade, connection,
                                                     header_or_empty(request, "sec-websocket-version"),
                                                     header_or_empty(request, "sec-websocket-key")});
   if (!check.ok()) {
@@ -48,11 +54,9 @@ void handle_websocket(Context& context, http::Exchange& exchange, std::string_vi
   response += "\r\n";
   std::optional<ws::DeflateParams> deflate;
   if (context.settings.ws_deflate) {
-    if (const std::string* offers = request.header("sec-websocket-extensions")) {
-      if (auto agreement = ws::negotiate_deflate(*offers)) {
-        deflate = agreement->params;
-        response += "Sec-WebSocket-Extensions: " + agreement->response + "\r\n";
-      }
+    if (auto agreement = ws::negotiate_deflate(request.header_list("sec-websocket-extensions"))) {
+      deflate = agreement->params;
+      response += "Sec-WebSocket-Extensions: " + agreement->response + "\r\n";
     }
   }
   response += "\r\n";

@@ -62,6 +62,15 @@ describe('CORS with the default --allow-origin *', () => {
     });
   }
 
+  test('a preflight whose Access-Control-Request-Headers come on two lines allows both', async () => {
+    // Node sends an array value as one header line per element.
+    const res = await preflight(server.base, `/pub/${channelName()}`, ORIGIN, 'POST', ['authorization', 'content-type']);
+    assert.equal(res.status, 204);
+    const allowed = list(res.headers['access-control-allow-headers']);
+    assert.ok(allowed.includes('authorization') && allowed.includes('content-type'),
+      `Access-Control-Allow-Headers should allow both: ${res.headers['access-control-allow-headers']}`);
+  });
+
   test('responses carry Access-Control-Allow-Origin', async () => {
     const channel = channelName();
     const headers = { origin: ORIGIN };

@@ -480,6 +480,29 @@ describe('WebSocket handshake', () => {
     assert.deepEqual(await ws.readJson(), { op: 'pong', ref: 1 });
   });
 
+  test('Connection split over two header lines is read as one list', async (t) => {
+    const ws = await rawConnect(server.port, { headers: { Connection: ['keep-alive', 'Upgrade'] } });
+    t.after(() => ws.destroy());
+    ws.sendJson({ op: 'ping', ref: 1 });
+    assert.deepEqual(await ws.readJson(), { op: 'pong', ref: 1 });
+  });
+
+  test('permessage-deflate offered on a second Sec-WebSocket-Extensions line is agreed', async (t) => {
+    const ws = await rawConnect(server.port, {
+      headers: { 'Sec-WebSocket-Extensions': ['x-unknown', 'permessage-deflate; client_max_window_bits'] },
+    });
+    t.after(() => ws.destroy());
+    assert.match(ws.headers['sec-websocket-extensions'] ?? '', /^permessage-deflate\b/);
+  });
+
+  test('a repeated Sec-WebSocket-Key is 400', async () => {
+    const headers = upgradeHeaders();
+    headers['Sec-WebSocket-Key'] = [headers['Sec-WebSocket-Key'], 'AQIDBAUGBwgJCgsMDQ4PEA=='];
+    const res = await handshake(server.port, { headers });
+    assert.equal(res.status, 400, res.body);
+    assert.match(res.body, /more than once/);
+  });
+
   test('an unknown extension is not agreed', async (t) => {
     const ws = await rawConnect(server.port, { extensions: 'x-webkit-unknown' });
     t.after(() => ws.destroy());

@@ -101,6 +101,17 @@ TEST(RequestParser, KeepsRepeatedHeadersInOrder) {
   EXPECT_EQ(value_of(r.header("accept")), "a");
 }
 
+TEST(RequestParser, JoinsTheLinesOfAListHeader) {
+  Request r = parse_one(
+      "GET / HTTP/1.1\r\nConnection: keep-alive\r\nX-Other: 1\r\nconnection: Upgrade, x\r\n"
+      "Connection:\r\nConnection: last\r\n\r\n");
+  EXPECT_EQ(r.header_list("connection"), "keep-alive, Upgrade, x, last");  // the empty line adds nothing
+  EXPECT_EQ(r.header_count("connection"), 4u);
+  EXPECT_EQ(r.header_list("x-other"), "1");
+  EXPECT_EQ(r.header_list("absent"), "");
+  EXPECT_EQ(r.header_count("absent"), 0u);
+}
+
 TEST(RequestParser, KeepAliveRules) {
   EXPECT_TRUE(parse_one("GET / HTTP/1.1\r\n\r\n").keep_alive);
   EXPECT_FALSE(parse_one("GET / HTTP/1.1\r\nConnection: close\r\n\r\n").keep_alive);

@@ -103,7 +103,10 @@ export async function handshake(port, { path = '/ws', headers = upgradeHeaders()
   const socket = await openSocket(port, host);
   socket.setNoDelay(true);
   const lines = [`${method} ${path} HTTP/1.1`];
-  for (const [name, value] of Object.entries(headers)) if (value !== null && value !== undefined) lines.push(`${name}: ${value}`);
+  // An array value sends one header line per element.
+  for (const [name, value] of Object.entries(headers)) {
+    for (const line of [value].flat()) if (line !== null && line !== undefined) lines.push(`${name}: ${line}`);
+  }
   socket.write(`${lines.join('\r\n')}\r\n\r\n`);
   const ws = new RawWs(socket);
   let head;
