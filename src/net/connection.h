@@ -17,7 +17,7 @@ class EventLoop;
 
 // One accepted TCP socket. Reads go to its Handler straight from the loop's
 // shared buffer (an idle connection holds no read buffer of its own); writes
-// are queued and leave in one sendmsg per loop turn. It deletes itself once
+// are queued and leave in one system call per loop turn. It deletes itself once
 // closed, after telling its handler.
 class Connection : public util::SlabAllocated<Connection> {
  public:
