@@ -61,16 +61,19 @@ test('the demo page: six panels receive a message from its publish box', { timeo
       await waitUntilShown(page, 'comet', t);
     }
 
-    // Every panel counted requests and bytes, and drew its exchanges.
+    // Every panel counted requests and bytes, and drew its exchanges. The diagrams are redrawn
+    // every 200 ms, so a message just shown may not be drawn yet.
     for (const id of PANELS) {
       const stats = await page.$eval(`#panel-${id}`, (p) => ({
         requests: Number(p.querySelector('.stat-requests').textContent),
         bytes: p.querySelector('.stat-bytes').textContent,
-        lines: p.querySelectorAll('.seq line.req, .seq line.res').length,
       }));
       assert.ok(stats.requests >= 1, `${id}: requests`);
       assert.match(stats.bytes, /\d/, `${id}: bytes`);
-      assert.ok(stats.lines >= 2, `${id}: sequence diagram`);
+      const drawn = await page.waitForFunction(
+        (id) => document.querySelectorAll(`#panel-${id} .seq line.req, #panel-${id} .seq line.res`).length >= 2,
+        id, { timeout: 3000, polling: 50 }).then(() => true, () => false);
+      assert.ok(drawn, `${id}: sequence diagram`);
     }
 
     // A few more messages, for a screenshot that shows the panels at work.
