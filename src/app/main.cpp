@@ -8,6 +8,7 @@
 #include "app/options.h"
 #include "app/server.h"
 #include "app/server_config.h"
+#include "broker/redis_url.h"
 #include "util/log.h"
 
 namespace {
@@ -31,7 +32,13 @@ void on_signal(uv_signal_t* handle, int signum) {
   uv_close(reinterpret_cast<uv_handle_t*>(&main->sweep), nullptr);
 }
 
-void on_sweep(uv_timer_t* handle) { static_cast<MainLoop*>(handle->data)->server->broker().sweep(); }
+void on_sweep(uv_timer_t* handle) { static_cast<MainLoop*>(handle->data)->server->sweep(); }
+
+std::string config_redis_note(const pushwire::app::Options& options) {
+  if (options.redis_url.empty()) return ", in-memory broker";
+  std::string error;
+  return ", broker: Redis at " + pushwire::broker::parse_redis_url(options.redis_url, error)->display();
+}
 
 std::string url_host(const std::string& host) {
   return host.find(':') != std::string::npos ? "[" + host + "]" : host;
@@ -58,10 +65,6 @@ int main(int argc, char** argv) {
   const app::Options& options = parsed.options;
   util::LogLevel level;
   if (util::parse_log_level(options.log_level, level)) util::set_log_level(level);
-  if (!options.redis_url.empty()) {
-    std::cerr << "pushwire: --redis is not available in this version; run without it for the in-memory broker\n";
-    return 2;
-  }
   std::signal(SIGPIPE, SIG_IGN);
 
   app::Server server(app::make_server_config(options));
@@ -88,7 +91,8 @@ int main(int argc, char** argv) {
   }
   PW_LOG(info, "pushwire started: ", options.threads, " threads, history ", options.history, " messages / ",
          options.history_ttl_s, " s, max message ", options.max_message_bytes, " bytes",
-         options.publish_key.empty() ? ", publishing open" : ", publish key required");
+         options.publish_key.empty() ? ", publishing open" : ", publish key required",
+         config_redis_note(options));
   std::printf("listening on http://%s:%u\n", url_host(options.listen_host).c_str(), port);
   std::fflush(stdout);
 

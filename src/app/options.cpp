@@ -17,6 +17,7 @@
 #include <utility>
 #include <variant>
 
+#include "broker/redis_url.h"
 #include "util/log.h"
 
 namespace pushwire::app {
@@ -117,8 +118,8 @@ Error set_publish_key(Options& options, const std::string& key) {
 }
 
 Error set_redis(Options& options, const std::string& url) {
-  if (!url.starts_with("redis://") || url.size() == std::string_view("redis://").size())
-    return concat("'", url, "' is not a Redis URL like redis://127.0.0.1:6379");
+  std::string error;
+  if (!broker::parse_redis_url(url, error)) return error;
   options.redis_url = url;
   return {};
 }
@@ -468,8 +469,11 @@ Subscribers:
                          (default: on)
 
 Scale-out and files:
-  --redis URL            share channels among several pushwire servers through
-                         Redis, e.g. redis://127.0.0.1:6379
+  --redis URL            share channels, ids and history among several pushwire
+                         servers through Redis:
+                         redis://[[USER]:PASSWORD@]HOST[:PORT][/DB], e.g.
+                         redis://127.0.0.1:6379; give every server the same
+                         --history and --history-ttl
                          (default: none, channels live in this process)
   --static DIR           serve the files of DIR under / instead of the built-in
                          demo page (default: the built-in demo)

@@ -1,13 +1,26 @@
 #include "app/server.h"
 
+#include <chrono>
+#include <future>
+
 #include "broker/memory_broker.h"
+#include "broker/redis_broker.h"
 
 namespace pushwire::app {
 
-Server::Server(ServerConfig config)
-    : config_(std::move(config)), broker_(std::make_unique<broker::MemoryBroker>(config_.history)) {
-  for (unsigned i = 0; i < config_.threads; ++i)
-    workers_.push_back(std::make_unique<Worker>(config_, *broker_, metrics_));
+namespace {
+constexpr auto kBrokerStartTimeout = std::chrono::seconds(5);
+}
+
+Server::Server(ServerConfig config) : config_(std::move(config)) {
+  if (!config_.redis) shared_broker_ = std::make_unique<broker::MemoryBroker>(config_.history);
+  auto progress = std::make_shared<broker::RedisProgress>(config_.threads);
+  for (unsigned i = 0; i < config_.threads; ++i) {
+    auto make_redis_broker = [&, i](uv_loop_t* loop) {
+      return std::make_unique<broker::RedisBroker>(loop, *config_.redis, config_.history, progress, i);
+    };
+    workers_.push_back(std::make_unique<Worker>(config_, shared_broker_.get(), make_redis_broker, metrics_));
+  }
 }
 
 Server::~Server() {
@@ -21,7 +34,21 @@ uint16_t Server::start(std::string& error) {
     port = worker->listen(config_.host, port, error);
     if (port == 0) return 0;
   }
-  for (auto& worker : workers_) worker->start();
+  std::vector<std::future<std::string>> ready;
+  for (auto& worker : workers_) {
+    auto promise = std::make_shared<std::promise<std::string>>();
+    ready.push_back(promise->get_future());
+    worker->start([promise](const std::string& why) { promise->set_value(why); });
+  }
+  for (auto& broker_ready : ready) {
+    std::string why = broker_ready.wait_for(kBrokerStartTimeout) == std::future_status::ready
+                          ? broker_ready.get()
+                          : "no answer within 5 seconds";
+    if (!why.empty()) {
+      error = "cannot use Redis at " + config_.redis->display() + ": " + why;
+      return 0;
+    }
+  }
   return port;
 }
 
@@ -31,6 +58,10 @@ void Server::stop() {
 
 void Server::wait() {
   for (auto& worker : workers_) worker->join();
+}
+
+void Server::sweep() {
+  if (shared_broker_) shared_broker_->sweep();
 }
 
 }  // namespace pushwire::app

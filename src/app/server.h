@@ -10,24 +10,27 @@
 
 namespace pushwire::app {
 
-// The whole server: one broker and `threads` workers listening on one port.
+// The whole server: `threads` workers listening on one port, sharing one
+// in-memory broker, or each with its own connection to Redis.
 class Server {
  public:
   explicit Server(ServerConfig config);
   ~Server();
 
-  // Binds every worker's listener and starts their threads. Returns the port
-  // (the chosen one when asked for port 0), or 0 with `error` set.
+  // Binds every worker's listener, starts their threads and waits until
+  // their brokers serve. Returns the port (the chosen one when asked for
+  // port 0), or 0 with `error` set.
   uint16_t start(std::string& error);
   void stop();  // graceful; any thread
   void wait();  // until every worker has stopped
 
-  broker::Broker& broker() { return *broker_; }
+  // Periodic upkeep of the shared broker (each Redis broker keeps its own).
+  void sweep();
 
  private:
   ServerConfig config_;
   util::Metrics metrics_;
-  std::unique_ptr<broker::Broker> broker_;
+  std::unique_ptr<broker::Broker> shared_broker_;
   std::vector<std::unique_ptr<Worker>> workers_;
 };
 

@@ -1,6 +1,8 @@
 #pragma once
+#include <optional>
 #include <string>
 
+#include "broker/redis_url.h"
 #include "core/history.h"
 #include "http/cors.h"
 #include "http/http_session.h"
@@ -18,6 +20,7 @@ struct ServerConfig {
   http::HttpSettings http;
   http::CorsPolicy cors{{"*"}};
   transports::Settings transports;
+  std::optional<broker::RedisEndpoint> redis;  // none: the in-memory broker
 };
 
 }  // namespace pushwire::app

@@ -10,17 +10,20 @@ namespace {
 constexpr int64_t kShutdownGraceMs = 5000;
 }
 
-Worker::Worker(const ServerConfig& config, broker::Broker& broker, util::Metrics& metrics)
+Worker::Worker(const ServerConfig& config, broker::Broker* shared, const BrokerFactory& make_own,
+               util::Metrics& metrics)
     : config_(config),
       fanout_([this] { loop_.post_soon([this] { fanout_.drain(); }); }),
-      context_{broker, fanout_, loop_, config.transports, metrics},
+      own_broker_(shared ? nullptr : make_own(loop_.uv())),
+      broker_(shared ? *shared : *own_broker_),
+      context_{broker_, fanout_, loop_, config.transports, metrics},
       static_files_(config.static_dir),
       listener_(loop_, [this](net::Connection& connection) {
         util::Metrics::add(context_.metrics.connections_total);
         connection.set_handler(
             std::make_unique<http::HttpSession>(connection, router_, config_.cors, config_.http));
       }) {
-  broker.attach(&fanout_);
+  broker_.attach(&fanout_);
   add_routes(router_, context_, static_files_);
   loop_.set_tick([this](int64_t now_ms) { on_tick(now_ms); });
 }
@@ -31,7 +34,9 @@ uint16_t Worker::listen(const std::string& host, uint16_t port, std::string& err
   return listener_.listen(host, port, error);
 }
 
-void Worker::start() {
+void Worker::start(std::function<void(const std::string& error)> on_ready) {
+  // Before the thread runs the loop, so that the broker's handles are made here.
+  broker_.start(std::move(on_ready));
   thread_ = std::thread([this] { loop_.run(); });
 }
 
@@ -60,6 +65,7 @@ void Worker::on_tick(int64_t now_ms) {
 
 void Worker::shut_down() {
   listener_.close();
+  broker_.shut_down();
   net::Connection::for_each(
       loop_, [](net::Connection& c, int64_t) {
         if (auto* handler = c.handler()) handler->on_shutdown();

@@ -1,4 +1,5 @@
 #pragma once
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -21,12 +22,18 @@ struct ServerConfig;
 // One event-loop thread: its listener, its connections, its subscribers.
 class Worker {
  public:
-  Worker(const ServerConfig& config, broker::Broker& broker, util::Metrics& metrics);
+  // Makes a broker for one thread's loop.
+  using BrokerFactory = std::function<std::unique_ptr<broker::Broker>(uv_loop_t* loop)>;
+
+  // With `shared`, this thread uses that broker; otherwise one of its own, from `make_own`.
+  Worker(const ServerConfig& config, broker::Broker* shared, const BrokerFactory& make_own, util::Metrics& metrics);
   ~Worker();
 
   // Binds (port 0 on the first worker picks the port the others then share).
   uint16_t listen(const std::string& host, uint16_t port, std::string& error);
-  void start();                // runs the loop on a new thread
+  // Runs the loop on a new thread. `on_ready` is called (on that thread, or
+  // at once) with "" once the broker serves, or with why it cannot.
+  void start(std::function<void(const std::string& error)> on_ready);
   void request_shutdown();     // any thread
   void join();
 
@@ -37,6 +44,8 @@ class Worker {
   const ServerConfig& config_;
   net::EventLoop loop_;
   core::Fanout fanout_;
+  std::unique_ptr<broker::Broker> own_broker_;
+  broker::Broker& broker_;
   transports::Context context_;
   http::Router router_;
   http::StaticFiles static_files_;

@@ -31,14 +31,25 @@ class ChannelListener : public core::Subscriber {
     context_ = &context;
     channel_ = &context.fanout.add(channel, this);
     util::Metrics::add(context.metrics.subscribers_open, 1);
-    context.broker.replay(*channel_, since, [this, on_replay = std::move(on_replay)](core::Replay replay) {
-      set_delivered_through(replay.resume_after);
-      if (replay.gap) util::Metrics::add(context_->metrics.gaps_total);
-      on_replay(std::move(replay));
+    // A networked broker may answer later: by then this listener may be gone,
+    // and live messages that come meanwhile are left to the replay, which
+    // covers everything its broker had heard when it answers.
+    set_delivered_through(UINT64_MAX);
+    pending_replay_ = new PendingReplay{this};
+    context.broker.replay(*channel_, since, [pending = pending_replay_, on_replay = std::move(on_replay)](core::Replay replay) {
+      ChannelListener* self = pending->listener;
+      delete pending;
+      if (!self) return;
+      self->pending_replay_ = nullptr;
+      self->answer_replay(std::move(replay), on_replay);
     });
   }
 
   void stop() {
+    if (pending_replay_) {
+      pending_replay_->listener = nullptr;  // its answer finds nobody
+      pending_replay_ = nullptr;
+    }
     if (!context_) return;
     context_->fanout.remove(*channel_, this);
     util::Metrics::add(context_->metrics.subscribers_open, -1);
@@ -46,8 +57,20 @@ class ChannelListener : public core::Subscriber {
   }
 
  private:
+  struct PendingReplay {
+    ChannelListener* listener;
+  };
+
+  template <typename OnReplay>
+  void answer_replay(core::Replay replay, OnReplay& on_replay) {
+    set_delivered_through(replay.resume_after);
+    if (replay.gap) util::Metrics::add(context_->metrics.gaps_total);
+    on_replay(std::move(replay));
+  }
+
   Context* context_ = nullptr;
   const std::string* channel_ = nullptr;  // the Fanout's copy, valid while listening
+  PendingReplay* pending_replay_ = nullptr;  // while the broker's replay is due
 };
 
 // Whether `connection`'s unsent bytes passed --max-pending-bytes; if so it

@@ -11,7 +11,7 @@ std::string PollShape::wrap(std::string body) const {
 }
 
 LongPollWait::LongPollWait(Context& context, http::Exchange& exchange, PollShape shape)
-    : context_(context), exchange_(exchange), shape_(std::move(shape)), timeout_(context.loop) {}
+    : exchange_(exchange), shape_(std::move(shape)), timeout_(context.loop) {}
 
 void LongPollWait::start(Context& context, http::Exchange& exchange, const std::string& channel, int64_t timeout_ms,
                          PollShape shape) {

@@ -34,7 +34,6 @@ class LongPollWait final : public http::ExchangeState, public ChannelListener {
   void on_message(const core::MessagePtr& message) override;
   void answer(const std::vector<core::MessagePtr>& messages, const core::MessagePtr& newest, bool gap);
 
-  Context& context_;
   http::Exchange& exchange_;
   PollShape shape_;
   net::Timer timeout_;

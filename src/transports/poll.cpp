@@ -1,5 +1,6 @@
 #include "transports/poll.h"
 
+#include "transports/broker_wait.h"
 #include "transports/envelope.h"
 #include "transports/long_poll_wait.h"
 #include "transports/request_args.h"
@@ -9,7 +10,8 @@ namespace pushwire::transports {
 void handle_poll(Context& context, http::Exchange& exchange, std::string_view rest) {
   std::string channel;
   if (!read_channel(exchange, rest, channel)) return;
-  context.broker.replay(channel, since_param(exchange), [&](core::Replay replay) {
+  context.broker.replay(channel, since_param(exchange), [&, token = BrokerWait::hold(exchange)](core::Replay replay) {
+    if (token.expired()) return;
     if (replay.gap) util::Metrics::add(context.metrics.gaps_total);
     exchange.respond_json(200, poll_body(replay.messages, replay.newest, replay.gap));
   });

@@ -1,6 +1,7 @@
 #include "transports/publish.h"
 
 #include "core/names.h"
+#include "transports/broker_wait.h"
 #include "util/json_escape.h"
 #include "util/utf8.h"
 
@@ -59,9 +60,16 @@ void handle_publish(Context& context, http::Exchange& exchange, std::string_view
     exchange.respond_error(refusal->status, refusal->code, refusal->message);
     return;
   }
-  util::Metrics::add(context.metrics.messages_published_total);
   context.broker.publish(rest, event.empty() ? core::kDefaultEvent : event, request.body,
-                         [&exchange](core::MessagePtr message) { exchange.respond_json(200, publish_ack_json(*message)); });
+                         [&context, &exchange, token = BrokerWait::hold(exchange)](core::MessagePtr message) {
+                           if (token.expired()) return;
+                           if (!message) {
+                             exchange.respond_error(503, "unavailable", kBrokerUnavailable);
+                             return;
+                           }
+                           util::Metrics::add(context.metrics.messages_published_total);
+                           exchange.respond_json(200, publish_ack_json(*message));
+                         });
 }
 
 }  // namespace pushwire::transports

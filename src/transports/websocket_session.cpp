@@ -4,6 +4,7 @@
 
 #include "core/names.h"
 #include "net/event_loop.h"
+#include "transports/broker_wait.h"
 #include "transports/channel_listener.h"
 #include "transports/publish.h"
 #include "transports/ws_frames.h"
@@ -62,10 +63,22 @@ WebSocketSession::WebSocketSession(Context& context, net::Connection& connection
   last_ping_s_ -= static_cast<uint32_t>((reinterpret_cast<uintptr_t>(this) >> 6) % half_interval_s);
 }
 
+// Lets a broker's late answer to a publish find out whether its session is
+// still there. Made on a session's first publish; outlives the session while
+// answers are due.
+struct WebSocketSession::PublishGuard {
+  WebSocketSession* session;
+  uint32_t in_flight = 0;
+};
+
 WebSocketSession::~WebSocketSession() {
   while (ChannelSubscription* s = subscriptions_) {
     subscriptions_ = s->next();
     delete s;
+  }
+  if (publish_guard_) {
+    publish_guard_->session = nullptr;
+    if (publish_guard_->in_flight == 0) delete publish_guard_;
   }
 }
 
@@ -199,12 +212,25 @@ void WebSocketSession::publish(const std::string& channel, std::string_view even
     send(ws_error_frame(ref, refusal->code, refusal->message));
     return;
   }
-  util::Metrics::add(context_.metrics.messages_published_total);
+  if (!publish_guard_) publish_guard_ = new PublishGuard{this};
+  PublishGuard* guard = publish_guard_;
+  ++guard->in_flight;
   context_.broker.publish(channel, event.empty() ? core::kDefaultEvent : event, std::move(data),
-                          [this, ref](core::MessagePtr message) {
+                          [guard, ref](core::MessagePtr message) {
+                            --guard->in_flight;
+                            WebSocketSession* self = guard->session;
+                            if (!self) {
+                              if (guard->in_flight == 0) delete guard;
+                              return;
+                            }
+                            if (!message) {
+                              self->send(ws_error_frame(ref, "unavailable", kBrokerUnavailable));
+                              return;
+                            }
+                            util::Metrics::add(self->context_.metrics.messages_published_total);
                             // The HTTP answer's members, inside the ok op.
                             const std::string ack = publish_ack_json(*message);
-                            send(ws_ok_frame(ref, "," + ack.substr(1, ack.size() - 2)));
+                            self->send(ws_ok_frame(ref, "," + ack.substr(1, ack.size() - 2)));
                           });
 }
 

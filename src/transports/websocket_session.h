@@ -36,6 +36,7 @@ class WebSocketSession final : public net::Connection::Handler,
 
  private:
   class ChannelSubscription;
+  struct PublishGuard;
 
   // FrameParser::Sink
   void on_text(std::string_view message) override;
@@ -68,6 +69,7 @@ class WebSocketSession final : public net::Connection::Handler,
   uint32_t last_ping_s_;
   uint32_t subscription_count_ = 0;
   ChannelSubscription* subscriptions_ = nullptr;  // a list: most connections hold one or none
+  PublishGuard* publish_guard_ = nullptr;
   ws::FrameParser parser_;
 };
 

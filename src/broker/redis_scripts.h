@@ -1,0 +1,74 @@
+#pragma once
+#include <string_view>
+
+namespace pushwire::broker::redis_scripts {
+
+// The keys pushwire keeps in Redis. Every server that shares a Redis must
+// be given the same --history and --history-ttl.
+inline constexpr std::string_view kEpochKey = "pushwire:epoch";  // token of the id space
+inline constexpr std::string_view kSeqKey = "pushwire:seq";      // last seq given out
+inline constexpr std::string_view kHistoryPrefix = "pushwire:h:";  // + channel: list of entries
+inline constexpr std::string_view kEvictedPrefix = "pushwire:e:";  // + channel: highest seq dropped
+inline constexpr std::string_view kAnnouncements = "pushwire:messages";  // pub/sub channel (also in the scripts)
+
+// Publishes one message atomically: checks that the id space is still the
+// one this server knows, takes the next seq, keeps the entry (bounded by
+// count, the keys expiring with the TTL), announces it, and returns the seq.
+// KEYS: epoch, seq, history, evicted.
+// ARGV: epoch, channel, event, data, time_ms, max_messages, ttl_ms.
+// An error reply starting with PUSHWIRE_EPOCH means: resynchronise first.
+inline constexpr std::string_view kPublish = R"lua(
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then
+  return redis.error_reply('PUSHWIRE_EPOCH the id space changed')
+end
+local seq = redis.call('INCR', KEYS[2])
+local entry = seq .. '|' .. ARGV[5] .. '|' .. ARGV[3] .. '|' .. ARGV[4]
+local max = tonumber(ARGV[6])
+if max > 0 then
+  redis.call('RPUSH', KEYS[3], entry)
+  while redis.call('LLEN', KEYS[3]) > max do
+    local dropped = redis.call('LPOP', KEYS[3])
+    redis.call('SET', KEYS[4], string.match(dropped, '^(%d+)'))
+  end
+  redis.call('PEXPIRE', KEYS[3], ARGV[7])
+else
+  redis.call('SET', KEYS[4], seq)
+end
+redis.call('PEXPIRE', KEYS[4], ARGV[7])
+redis.call('PUBLISH', 'pushwire:messages', ARGV[1] .. '|' .. ARGV[2] .. '|' .. entry)
+return seq
+)lua";
+
+// Everything a server needs to start or resynchronise: the epoch (made from
+// ARGV[1] if there is none), the last seq (raised to at least ARGV[2], so
+// that seqs never go back for a server that saw higher ones), and for each
+// channel with history its name, the highest seq it dropped, and its entries.
+// Returns {epoch, seq, channel1, evicted1, {entries1...}, channel2, ...}.
+inline constexpr std::string_view kSnapshot = R"lua(
+local epoch = redis.call('GET', 'pushwire:epoch')
+if not epoch then
+  epoch = ARGV[1]
+  redis.call('SET', 'pushwire:epoch', epoch)
+end
+local seq = tonumber(redis.call('GET', 'pushwire:seq') or '0')
+local floor = tonumber(ARGV[2])
+if seq < floor then
+  seq = floor
+  redis.call('SET', 'pushwire:seq', seq)
+end
+local out = {epoch, tostring(seq)}
+local cursor = '0'
+repeat
+  local page = redis.call('SCAN', cursor, 'MATCH', 'pushwire:h:*', 'COUNT', 1000)
+  cursor = page[1]
+  for _, key in ipairs(page[2]) do
+    local channel = string.sub(key, 12)
+    out[#out + 1] = channel
+    out[#out + 1] = redis.call('GET', 'pushwire:e:' .. channel) or '0'
+    out[#out + 1] = redis.call('LRANGE', key, 0, -1)
+  end
+until cursor == '0'
+return out
+)lua";
+
+}  // namespace pushwire::broker::redis_scripts

@@ -1,0 +1,83 @@
+// Starts a real redis-server on a free port for a test (no persistence).
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import net from 'node:net';
+
+const running = new Set();
+process.on('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** Sends one command in RESP and resolves with the raw reply text. */
+export function redisCommand(port, ...args) {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1');
+    let reply = '';
+    socket.setEncoding('utf8');
+    socket.once('error', reject);
+    socket.on('data', (chunk) => {
+      reply += chunk;
+      if (reply.endsWith('\r\n')) {
+        socket.end();
+        resolve(reply);
+      }
+    });
+    socket.write(`*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(String(a))}\r\n${a}\r\n`).join('')}`);
+  });
+}
+
+async function waitUntilServing(port, timeoutMs = 5000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      if ((await redisCommand(port, 'PING')).startsWith('+PONG')) return;
+    } catch { /* not yet listening */ }
+    if (Date.now() > deadline) assert.fail(`redis-server on port ${port} did not answer PING within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/**
+ * A redis-server of its own for a test; `stop()` and `start()` take it down
+ * and bring it back on the same port (empty, as a restart without
+ * persistence leaves it).
+ */
+export async function startRedis(t) {
+  const found = spawnSync('redis-server', ['--version'], { encoding: 'utf8' });
+  assert.ok(!found.error, 'redis-server is not installed (make test installs it: apt-get install redis-server)');
+  const port = await freePort();
+  const redis = {
+    port,
+    url: `redis://127.0.0.1:${port}`,
+    child: null,
+    async start() {
+      const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '',
+        '--appendonly', 'no', '--loglevel', 'warning'], { stdio: 'ignore' });
+      running.add(child);
+      child.once('exit', () => running.delete(child));
+      this.child = child;
+      await waitUntilServing(port);
+    },
+    async stop() {
+      const child = this.child;
+      if (!child || child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGKILL');
+      await exited;
+    },
+  };
+  await redis.start();
+  t?.after(() => redis.stop());
+  return redis;
+}

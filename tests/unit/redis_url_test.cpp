@@ -1,0 +1,74 @@
+#include "broker/redis_url.h"
+
+#include <gtest/gtest.h>
+
+using pushwire::broker::parse_redis_url;
+
+namespace {
+
+struct Parsed {
+  std::string host;
+  int port;
+  std::string user, password;
+  int db;
+};
+
+Parsed parse_ok(std::string_view url) {
+  std::string error;
+  const auto endpoint = parse_redis_url(url, error);
+  EXPECT_TRUE(endpoint) << url << ": " << error;
+  if (!endpoint) return {};
+  return {endpoint->host, endpoint->port, endpoint->user, endpoint->password, endpoint->db};
+}
+
+std::string parse_error(std::string_view url) {
+  std::string error;
+  EXPECT_FALSE(parse_redis_url(url, error)) << url;
+  return error;
+}
+
+}  // namespace
+
+TEST(RedisUrl, HostPortDatabaseAndCredentials) {
+  const Parsed plain = parse_ok("redis://127.0.0.1");
+  EXPECT_EQ(plain.host, "127.0.0.1");
+  EXPECT_EQ(plain.port, 6379);
+  EXPECT_EQ(plain.db, 0);
+  EXPECT_EQ(plain.password, "");
+
+  const Parsed full = parse_ok("redis://app:s3cr@t@cache.local:6380/4");
+  EXPECT_EQ(full.host, "cache.local");
+  EXPECT_EQ(full.port, 6380);
+  EXPECT_EQ(full.user, "app");
+  EXPECT_EQ(full.password, "s3cr@t");  // up to the last @
+  EXPECT_EQ(full.db, 4);
+
+  const Parsed password_only = parse_ok("redis://:pw@localhost/");
+  EXPECT_EQ(password_only.user, "");
+  EXPECT_EQ(password_only.password, "pw");
+  EXPECT_EQ(password_only.db, 0);
+
+  const Parsed v6 = parse_ok("redis://[::1]:7000");
+  EXPECT_EQ(v6.host, "::1");
+  EXPECT_EQ(v6.port, 7000);
+}
+
+TEST(RedisUrl, RefusesWhatItCannotUse) {
+  EXPECT_NE(parse_error("http://127.0.0.1:6379").find("redis://"), std::string::npos);
+  EXPECT_NE(parse_error("redis://").find("host"), std::string::npos);
+  EXPECT_NE(parse_error("redis://:6379").find("host"), std::string::npos);
+  EXPECT_NE(parse_error("redis://h:0").find("port"), std::string::npos);
+  EXPECT_NE(parse_error("redis://h:").find("port"), std::string::npos);
+  EXPECT_NE(parse_error("redis://h:65536").find("port"), std::string::npos);
+  EXPECT_NE(parse_error("redis://h:6379/one").find("database"), std::string::npos);
+  EXPECT_NE(parse_error("redis://[::1").find("]"), std::string::npos);
+  EXPECT_NE(parse_error("redis://[::1]x").find("after the host"), std::string::npos);
+}
+
+TEST(RedisUrl, DisplayHidesThePassword) {
+  std::string error;
+  const auto endpoint = parse_redis_url("redis://app:hunter2@10.0.0.5:6390/2", error);
+  ASSERT_TRUE(endpoint);
+  EXPECT_EQ(endpoint->display(), "redis://app:***@10.0.0.5:6390/2");
+  EXPECT_EQ(parse_redis_url("redis://[::1]", error)->display(), "redis://[::1]:6379");
+}
