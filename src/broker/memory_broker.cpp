@@ -4,7 +4,7 @@
 
 namespace pushwire::broker {
 
-MemoryBroker::MemoryBroker(core::HistoryLimits limits, core::IdScheme ids) : limits_(limits), ids_(std::move(ids)) {}
+MemoryBroker::MemoryBroker(core::HistoryLimits limits, core::IdScheme ids) : channels_(limits), ids_(std::move(ids)) {}
 
 void MemoryBroker::publish(std::string_view channel, std::string_view event, std::string data, PublishDone done) {
   auto message = std::make_shared<core::Message>();
@@ -17,10 +17,9 @@ void MemoryBroker::publish(std::string_view channel, std::string_view event, std
     message->seq = ++last_seq_;
     message->id = ids_.make_id(message->seq);
     message->time_ms = util::wall_ms();
-    auto& history = channels_[message->channel];
-    if (!history) history = std::make_unique<core::History>(limits_, message->seq - 1);
+    core::History& history = channels_.of(message->channel, message->seq - 1);
     shared = std::move(message);
-    history->append(shared, util::steady_ms());
+    history.append(shared, util::steady_ms());
     // Posting under the lock gives every thread the same per-channel order.
     for (core::Fanout* fanout : fanouts_) fanout->post(shared);
   }
@@ -32,14 +31,7 @@ void MemoryBroker::replay(std::string_view channel, const std::string* since, Re
   core::Replay replay;
   {
     std::lock_guard lock(mutex_);
-    auto it = channels_.find(channel);
-    if (it != channels_.end()) {
-      replay = it->second->replay(cursor, util::steady_ms());
-    } else {
-      // Nothing kept: any earlier messages of this channel are gone.
-      core::History empty(limits_, last_seq_);
-      replay = empty.replay(cursor, 0);
-    }
+    replay = channels_.replay(channel, cursor, last_seq_, util::steady_ms());
   }
   done(std::move(replay));
 }
@@ -52,10 +44,7 @@ void MemoryBroker::attach(core::Fanout* fanout) {
 void MemoryBroker::sweep() {
   const int64_t now = util::steady_ms();
   std::lock_guard lock(mutex_);
-  for (auto it = channels_.begin(); it != channels_.end();) {
-    it->second->expire(now);
-    it = it->second->empty() ? channels_.erase(it) : std::next(it);
-  }
+  channels_.expire(now);
 }
 
 size_t MemoryBroker::channel_count() {

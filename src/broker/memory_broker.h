@@ -5,8 +5,8 @@
 #include <vector>
 
 #include "broker/broker.h"
+#include "core/channel_histories.h"
 #include "core/message_id.h"
-#include "util/string_map.h"
 
 namespace pushwire::broker {
 
@@ -24,11 +24,10 @@ class MemoryBroker final : public Broker {
   size_t channel_count() override;
 
  private:
-  core::HistoryLimits limits_;
+  core::ChannelHistories channels_;
   core::IdScheme ids_;
   std::mutex mutex_;
   uint64_t last_seq_ = 0;
-  util::StringMap<std::unique_ptr<core::History>> channels_;
   std::vector<core::Fanout*> fanouts_;
 };
 

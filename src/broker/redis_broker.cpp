@@ -85,12 +85,9 @@ core::MessagePtr make_message(std::string_view channel, const RedisEntry& entry,
 
 RedisBroker::RedisBroker(uv_loop_t* loop, RedisEndpoint endpoint, core::HistoryLimits limits,
                          std::shared_ptr<RedisProgress> progress, size_t thread)
-    : loop_(loop), endpoint_(std::move(endpoint)), limits_(limits), progress_(std::move(progress)), thread_(thread) {}
+    : loop_(loop), endpoint_(std::move(endpoint)), progress_(std::move(progress)), thread_(thread), channels_(limits) {}
 
-RedisBroker::~RedisBroker() {
-  *alive_ = false;  // hiredis answers what is still waiting as the links go
-  state_ = State::stopped;
-}
+RedisBroker::~RedisBroker() = default;
 
 void RedisBroker::start(std::function<void(const std::string& error)> on_ready) {
   on_ready_ = std::move(on_ready);
@@ -212,12 +209,12 @@ void RedisBroker::apply_snapshot(redisReply* reply) {
       if (!is_text(element)) continue;
       const auto entry = decode_history_entry(text_of(element));
       if (!entry) continue;
-      if (entry->time_ms + limits_.ttl_ms <= wall_now) evicted = std::max(evicted, entry->seq);
+      if (entry->time_ms + channels_.limits().ttl_ms <= wall_now) evicted = std::max(evicted, entry->seq);
       else kept.push_back(*entry);
     }
-    auto it = channels_.find(channel);
-    const uint64_t known = it != channels_.end() ? it->second->last_seq() : 0;
-    if (it == channels_.end() && !kept.empty()) history_of(channel, std::max(evicted, kept.front().seq - 1));
+    const core::History* mirrored = channels_.find(channel);
+    const uint64_t known = mirrored ? mirrored->last_seq() : 0;
+    if (!mirrored && !kept.empty()) channels_.of(channel, std::max(evicted, kept.front().seq - 1));
     for (const RedisEntry& entry : kept)
       if (entry.seq > known && entry.seq > seen_seq_) take(make_message(channel, entry, ids_), steady_now - (wall_now - entry.time_ms));
   }
@@ -240,14 +237,8 @@ void RedisBroker::apply_snapshot(redisReply* reply) {
   }
 }
 
-core::History& RedisBroker::history_of(const std::string& channel, uint64_t evicted_through) {
-  auto& history = channels_[channel];
-  if (!history) history = std::make_unique<core::History>(limits_, evicted_through);
-  return *history;
-}
-
 void RedisBroker::take(core::MessagePtr message, int64_t kept_since_ms) {
-  history_of(message->channel, message->seq - 1).append(message, kept_since_ms);
+  channels_.of(message->channel, message->seq - 1).append(message, kept_since_ms);
   if (fanout_) fanout_->post(std::move(message));
 }
 
@@ -264,8 +255,8 @@ void RedisBroker::publish(std::string_view channel, std::string_view event, std:
   const std::string history_key = std::string(redis_scripts::kHistoryPrefix) + message->channel;
   const std::string evicted_key = std::string(redis_scripts::kEvictedPrefix) + message->channel;
   const std::string time = std::to_string(message->time_ms);
-  const std::string max = std::to_string(limits_.max_messages);
-  const std::string ttl = std::to_string(std::max<int64_t>(limits_.ttl_ms, 1));
+  const std::string max = std::to_string(channels_.limits().max_messages);
+  const std::string ttl = std::to_string(std::max<int64_t>(channels_.limits().ttl_ms, 1));
   commands_->command(
       {"EVAL", redis_scripts::kPublish, "4", redis_scripts::kEpochKey, redis_scripts::kSeqKey, history_key, evicted_key,
        ids_.run_token(), message->channel, message->event, message->data, time, max, ttl},
@@ -303,15 +294,7 @@ void RedisBroker::replay(std::string_view channel, const std::string* since, Rep
     waiting_replays_.push_back({std::string(channel), *since, cursor.seq, util::steady_ms() + kReplayWaitMs, std::move(done)});
     return;
   }
-  core::Replay replay;
-  auto it = channels_.find(channel);
-  if (it != channels_.end()) {
-    replay = it->second->replay(cursor, util::steady_ms());
-  } else {
-    core::History empty(limits_, seen_seq_);
-    replay = empty.replay(cursor, 0);
-  }
-  done(std::move(replay));
+  done(channels_.replay(channel, cursor, seen_seq_, util::steady_ms()));
 }
 
 void RedisBroker::set_state(State state) {
@@ -355,12 +338,7 @@ void RedisBroker::run_waiting_replays(bool all) {
   }
   // Answered from the mirror now: caught up, or the id was never given out.
   for (WaitingReplay& w : due) {
-    const auto cursor = core::Cursor::parse(&w.since, ids_);
-    core::Replay replay;
-    auto it = channels_.find(w.channel);
-    if (it != channels_.end()) replay = it->second->replay(cursor, now);
-    else replay = core::History(limits_, seen_seq_).replay(cursor, 0);
-    w.done(std::move(replay));
+    w.done(channels_.replay(w.channel, core::Cursor::parse(&w.since, ids_), seen_seq_, now));
   }
 }
 
@@ -370,10 +348,7 @@ void RedisBroker::on_timer() {
   release_waiting();
   if (now >= next_expiry_ms_) {
     next_expiry_ms_ = now + 1000;
-    for (auto it = channels_.begin(); it != channels_.end();) {
-      it->second->expire(now);
-      it = it->second->empty() ? channels_.erase(it) : std::next(it);
-    }
+    channels_.expire(now);
   }
 }
 

@@ -12,8 +12,8 @@
 #include "broker/broker.h"
 #include "broker/redis_link.h"
 #include "broker/redis_url.h"
+#include "core/channel_histories.h"
 #include "core/message_id.h"
-#include "util/string_map.h"
 
 namespace pushwire::broker {
 
@@ -97,13 +97,11 @@ class RedisBroker final : public Broker {
   void release_waiting();
   void run_waiting_replays(bool all);
   void on_timer();
-  core::History& history_of(const std::string& channel, uint64_t evicted_through);
   void set_state(State state);
   void heard(uint64_t seq);
 
   uv_loop_t* loop_;
   RedisEndpoint endpoint_;
-  core::HistoryLimits limits_;
   std::shared_ptr<RedisProgress> progress_;
   size_t thread_;
   core::Fanout* fanout_ = nullptr;
@@ -121,10 +119,12 @@ class RedisBroker final : public Broker {
 
   core::IdScheme ids_;
   uint64_t seen_seq_ = 0;  // every seq up to this one is in the mirror or dropped
-  util::StringMap<std::unique_ptr<core::History>> channels_;
+  core::ChannelHistories channels_;  // this thread's copy of what Redis keeps
   std::vector<std::string> early_;  // announcements that came before the snapshot
   std::deque<WaitingPublish> waiting_publishes_;
   std::vector<WaitingReplay> waiting_replays_;
+  // Declared last, so destroyed first: what hiredis answers while the links
+  // are destroyed finds it expired and leaves this broker alone.
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 

@@ -5,30 +5,9 @@ import { test } from 'node:test';
 import WebSocket from 'ws';
 import { startServer, runPushwire } from './lib/server.mjs';
 import { startRedis, redisCommand } from './lib/redis.mjs';
-import { channelName, datas, ids, longPoll, poll, publish, publishMany, publishRaw, sleep } from './lib/http.mjs';
+import { channelName, datas, ids, longPoll, poll, publish, publishMany, publishRaw, sleep, waitFor } from './lib/http.mjs';
+import { wsSubscriber } from './lib/ws_subscriber.mjs';
 import { eventSource, metric, openStream, streamMessages, waitForMetric, waitForOpen } from './lib/streams.mjs';
-
-async function waitFor(predicate, timeoutMs, what) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await predicate())) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
-
-function wsSubscriber(port, channel, since) {
-  return new Promise((resolve, reject) => {
-    const query = since === undefined ? '' : `?since=${encodeURIComponent(since)}`;
-    const ws = new WebSocket(`ws://127.0.0.1:${port}/ws/${channel}${query}`, { perMessageDeflate: false });
-    const got = [];
-    ws.on('message', (frame) => {
-      const op = JSON.parse(frame.toString());
-      if (op.op === 'message') got.push(op);
-    });
-    ws.once('open', () => resolve({ ws, got }));
-    ws.once('error', reject);
-  });
-}
 
 async function twoServers(t, flags = []) {
   const redis = await startRedis(t);
@@ -81,7 +60,7 @@ test('a publisher reads its own write on the same server, and the other server h
   // The same for a subscription that resumes on the other server at once: nothing twice, nothing missed.
   for (let round = 0; round < 5; round++) {
     const last = await publish(a.base, channel, `r${round}-0`);
-    const sub = await wsSubscriber(b.port, channel, last.id);
+    const sub = await wsSubscriber(b.port, channel, { since: last.id });
     const next = await publishMany(a.base, channel, [`r${round}-1`, `r${round}-2`]);
     await waitFor(() => sub.got.length >= 2, 3000, 'the two new messages');
     await sleep(50);
@@ -134,7 +113,7 @@ test('a client resumes on another server with the last id it saw: exactly the re
   assert.deepEqual(resumed.seen.messages.map((m) => [m.id, m.data]), [[late[0], 'four'], [late[1], 'five']]);
   resumed.source.close();
 
-  const ws = await wsSubscriber(a.port, channel, early[0]);
+  const ws = await wsSubscriber(a.port, channel, { since: early[0] });
   await waitFor(() => ws.got.length >= 4, 3000, 'the WebSocket replay on server A');
   assert.deepEqual(ws.got.map((m) => m.data), ['two', 'three', 'four', 'five']);
   ws.ws.close();

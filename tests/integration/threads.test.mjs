@@ -2,41 +2,20 @@
 // in one order per channel, with unique ids.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import WebSocket from 'ws';
 import { startServer } from './lib/server.mjs';
-import { channelName, publish, request } from './lib/http.mjs';
+import { channelName, publish, request, waitFor } from './lib/http.mjs';
+import { wsSubscriber } from './lib/ws_subscriber.mjs';
 
 const SUBSCRIBERS = 200;
 const PUBLISHERS = 4;
 const EACH = 50;
-
-function subscriber(port, channel) {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${port}/ws/${channel}`, { perMessageDeflate: false });
-    const got = [];
-    ws.on('message', (frame) => {
-      const op = JSON.parse(frame.toString());
-      if (op.op === 'message') got.push(op);
-    });
-    ws.once('open', () => resolve({ ws, got }));
-    ws.once('error', reject);
-  });
-}
-
-async function waitFor(predicate, timeoutMs, what) {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 test('concurrent publishers on two threads: one order, unique ids, every subscriber gets everything', async (t) => {
   const server = await startServer(t, ['--threads', '2']);
   const channel = channelName('threads');
   const subs = [];
   for (let i = 0; i < SUBSCRIBERS; i += 20) {
-    subs.push(...await Promise.all(Array.from({ length: 20 }, () => subscriber(server.port, channel))));
+    subs.push(...await Promise.all(Array.from({ length: 20 }, () => wsSubscriber(server.port, channel))));
   }
 
   // Each publisher uses fresh connections, so its publishes land on both threads.

@@ -3,16 +3,11 @@
 #include <thread>
 
 #include "core/fanout.h"
+#include "test_message.h"
 
 using namespace pushwire::core;
 
 namespace {
-MessagePtr make(const std::string& channel, uint64_t seq) {
-  auto m = std::make_shared<Message>();
-  m->channel = channel;
-  m->seq = seq;
-  return m;
-}
 
 struct Recorder : Subscriber {
   std::vector<uint64_t> got;
@@ -31,8 +26,8 @@ TEST(Fanout, DeliversPostedMessagesToTheChannelsSubscribersInOrder) {
   fanout.add("news", &a);
   fanout.add("news", &b);
   fanout.add("sport", &other);
-  fanout.post(make("news", 1));
-  fanout.post(make("news", 2));
+  fanout.post(test_message("news", 1));
+  fanout.post(test_message("news", 2));
   EXPECT_EQ(wakes, 1);  // woken once per empty-to-busy transition
   fanout.drain();
   EXPECT_EQ(a.got, (std::vector<uint64_t>{1, 2}));
@@ -45,7 +40,7 @@ TEST(Fanout, SkipsWhatASubscriberAlreadyHad) {
   Recorder a;
   a.set_delivered_through(5);
   fanout.add("c", &a);
-  for (uint64_t s : {4, 5, 6, 6, 7}) fanout.post(make("c", s));
+  for (uint64_t s : {4, 5, 6, 6, 7}) fanout.post(test_message("c", s));
   fanout.drain();
   EXPECT_EQ(a.got, (std::vector<uint64_t>{6, 7}));
 }
@@ -57,8 +52,8 @@ TEST(Fanout, SubscribersMayLeaveDuringDelivery) {
   fanout.add("c", &b);
   fanout.add("c", &c);
   a.on_each = [&] { fanout.remove("c", &a); fanout.remove("c", &b); };
-  fanout.post(make("c", 1));
-  fanout.post(make("c", 2));
+  fanout.post(test_message("c", 1));
+  fanout.post(test_message("c", 2));
   fanout.drain();
   EXPECT_EQ(a.got, (std::vector<uint64_t>{1}));
   EXPECT_TRUE(b.got.empty());
@@ -86,7 +81,7 @@ TEST(Fanout, PostsFromOtherThreadsArriveWholeAndInPerThreadOrder) {
   std::vector<std::thread> threads;
   for (int t = 0; t < kThreads; ++t)
     threads.emplace_back([&, t] {
-      for (uint64_t i = 1; i <= kEach; ++i) fanout.post(make("c" + std::to_string(t), i));
+      for (uint64_t i = 1; i <= kEach; ++i) fanout.post(test_message("c" + std::to_string(t), i));
     });
   for (auto& th : threads) th.join();
   fanout.drain();
