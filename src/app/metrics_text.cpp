@@ -61,7 +61,7 @@ std::string metrics_text(transports::Context& context) {
          get(m.gaps_total));
   metric(out, "pushwire_channels", "gauge", "Channels with kept messages.",
          static_cast<double>(context.broker.channel_count()));
-  metric(out, "pushwire_broker_available", "gauge", "1 when publishes can be acknowledged (with --redis: Redis is reachable), else 0.",
+  metric(out, "pushwire_broker_available", "gauge", "1 when publishes can be acknowledged on every thread (with --redis: each reaches Redis), else 0.",
          context.broker.available() ? 1.0 : 0.0);
   metric(out, "process_resident_memory_bytes", "gauge", "Resident memory size in bytes.", resident_bytes());
   metric(out, "process_cpu_seconds_total", "counter", "User and system CPU time in seconds.", cpu_seconds());

@@ -41,7 +41,8 @@ class Broker {
 
   virtual size_t channel_count() = 0;
 
-  // Whether a publish can be acknowledged now (a networked broker may be cut off).
+  // Whether publishes can be acknowledged now, on every thread (a networked
+  // broker may be cut off).
   virtual bool available() { return true; }
 
   // The server is stopping: called on each thread that uses this broker.

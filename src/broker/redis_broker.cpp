@@ -1,6 +1,7 @@
 #include "broker/redis_broker.h"
 
 #include <charconv>
+#include <utility>
 #include <optional>
 
 #include "broker/redis_entry.h"
@@ -20,6 +21,9 @@ constexpr int64_t kReplayWaitMs = 1000;
 // A publish Redis has kept is acknowledged after this even if not every
 // thread has heard it yet (one may be reconnecting).
 constexpr int64_t kPublishWaitMs = 1000;
+// Redis that accepts connections but does not answer (stopped, overloaded)
+// counts as gone after this: publishes waiting on it are answered 503.
+constexpr int64_t kAnswerTimeoutMs = 5000;
 
 std::string_view text_of(const redisReply* reply) { return {reply->str, reply->len}; }
 
@@ -101,6 +105,7 @@ void RedisBroker::start(std::function<void(const std::string& error)> on_ready) 
 
 void RedisBroker::connect() {
   set_state(State::connecting);
+  connecting_since_ms_ = util::steady_ms();
   early_.clear();
   auto on_down = [this, alive = std::weak_ptr<bool>(alive_)](const std::string& why) {
     if (!alive.expired()) on_link_down(why);
@@ -119,9 +124,9 @@ void RedisBroker::connect() {
 
 void RedisBroker::on_link_down(const std::string& why) {
   if (state_ == State::stopped || state_ == State::down) return;
-  if (commands_) commands_->close();
-  if (announcements_) announcements_->close();
   if (on_ready_) {  // never served: the server does not start
+    if (commands_) commands_->close();
+    if (announcements_) announcements_->close();
     set_state(State::stopped);
     auto on_ready = std::move(on_ready_);
     on_ready_ = nullptr;
@@ -131,6 +136,9 @@ void RedisBroker::on_link_down(const std::string& why) {
   if (backoff_ms_ == 0) PW_LOG(warn, "Redis at ", endpoint_.display(), ": ", why, "; publishing fails until it is back");
   else PW_LOG(debug, "Redis at ", endpoint_.display(), ": still unreachable: ", why);
   set_state(State::down);
+  commands_->close();  // what still waits for an answer fails now
+  announcements_->close();
+  for (auto& resend : std::exchange(resend_after_sync_, {})) resend.done(nullptr);
   // What Redis acknowledged is kept there: acknowledge it to the publisher.
   while (!waiting_publishes_.empty()) {
     WaitingPublish w = std::move(waiting_publishes_.front());
@@ -230,6 +238,8 @@ void RedisBroker::apply_snapshot(redisReply* reply) {
   if (backoff_ms_) PW_LOG(info, "Redis at ", endpoint_.display(), ": back, caught up");
   backoff_ms_ = 0;
   release_waiting();
+  for (auto& [message, done, retry] : std::exchange(resend_after_sync_, {}))
+    send_publish(std::move(message), std::move(done), retry);
   if (on_ready_) {
     auto on_ready = std::move(on_ready_);
     on_ready_ = nullptr;
@@ -243,7 +253,7 @@ void RedisBroker::take(core::MessagePtr message, int64_t kept_since_ms) {
 }
 
 void RedisBroker::publish(std::string_view channel, std::string_view event, std::string data, PublishDone done) {
-  if (state_ != State::ready) {
+  if (state_ != State::ready && state_ != State::syncing) {
     done(nullptr);
     return;
   }
@@ -252,6 +262,14 @@ void RedisBroker::publish(std::string_view channel, std::string_view event, std:
   message->event = event;
   message->data = std::move(data);
   message->time_ms = util::wall_ms();
+  if (state_ == State::syncing) {  // connected, reloading for a moment: goes once that is done
+    resend_after_sync_.push_back({std::move(message), std::move(done), false});
+    return;
+  }
+  send_publish(std::move(message), std::move(done), false);
+}
+
+void RedisBroker::send_publish(std::shared_ptr<core::Message> message, PublishDone done, bool retry) {
   const std::string history_key = std::string(redis_scripts::kHistoryPrefix) + message->channel;
   const std::string evicted_key = std::string(redis_scripts::kEvictedPrefix) + message->channel;
   const std::string time = std::to_string(message->time_ms);
@@ -260,20 +278,28 @@ void RedisBroker::publish(std::string_view channel, std::string_view event, std:
   commands_->command(
       {"EVAL", redis_scripts::kPublish, "4", redis_scripts::kEpochKey, redis_scripts::kSeqKey, history_key, evicted_key,
        ids_.run_token(), message->channel, message->event, message->data, time, max, ttl},
-      [this, alive = std::weak_ptr<bool>(alive_), message, done = std::move(done)](redisReply* reply) mutable {
+      [this, alive = std::weak_ptr<bool>(alive_), message, done = std::move(done), retry](redisReply* reply) mutable {
         if (alive.expired()) return;
-        on_published(reply, std::move(message), std::move(done));
+        on_published(reply, std::move(message), std::move(done), retry);
       });
 }
 
-void RedisBroker::on_published(redisReply* reply, std::shared_ptr<core::Message> message, PublishDone done) {
+void RedisBroker::on_published(redisReply* reply, std::shared_ptr<core::Message> message, PublishDone done,
+                               bool retry) {
   if (!reply || reply->type != REDIS_REPLY_INTEGER || reply->integer <= 0) {
     const std::string why = error_of(reply);
-    PW_LOG(warn, "Redis at ", endpoint_.display(), ": a publish to ", message->channel, " failed: ", why);
-    if (why.starts_with("PUSHWIRE_EPOCH") && state_ == State::ready) {
-      set_state(State::syncing);
-      request_snapshot();
+    // The script refused before taking a number: nothing was kept, so the
+    // publish goes again once this thread knows the new id space.
+    if (why.starts_with("PUSHWIRE_EPOCH") && !retry && state_ != State::down && state_ != State::stopped) {
+      PW_LOG(info, "Redis at ", endpoint_.display(), ": the id space changed (was Redis emptied?); reloading");
+      resend_after_sync_.push_back({std::move(message), std::move(done), true});
+      if (state_ == State::ready) {
+        set_state(State::syncing);
+        request_snapshot();
+      }
+      return;
     }
+    PW_LOG(warn, "Redis at ", endpoint_.display(), ": a publish to ", message->channel, " failed: ", why);
     done(nullptr);
     return;
   }
@@ -345,6 +371,11 @@ void RedisBroker::run_waiting_replays(bool all) {
 void RedisBroker::on_timer() {
   const int64_t now = util::steady_ms();
   if (state_ == State::down && now >= reconnect_at_ms_) connect();
+  const int64_t waiting_since = commands_ ? commands_->waiting_since_ms() : 0;
+  // A command waits too long, or (reconnecting) the subscription is not confirmed.
+  const bool silent = (waiting_since && now - waiting_since > kAnswerTimeoutMs) ||
+                      (state_ == State::connecting && !on_ready_ && now - connecting_since_ms_ > kAnswerTimeoutMs);
+  if (silent && state_ != State::down && state_ != State::stopped) on_link_down("no answer within 5 seconds");
   release_waiting();
   if (now >= next_expiry_ms_) {
     next_expiry_ms_ = now + 1000;
@@ -355,6 +386,7 @@ void RedisBroker::on_timer() {
 void RedisBroker::shut_down() {
   if (state_ == State::stopped && !commands_) return;
   set_state(State::stopped);
+  for (auto& resend : std::exchange(resend_after_sync_, {})) resend.done(nullptr);
   while (!waiting_publishes_.empty()) {
     WaitingPublish w = std::move(waiting_publishes_.front());
     waiting_publishes_.pop_front();

@@ -31,6 +31,12 @@ class RedisProgress {
       if (heard_[i].load(std::memory_order_acquire) < seq) return false;
     return true;
   }
+  // Whether every thread is connected and caught up.
+  bool all_listening() const {
+    for (size_t i = 0; i < threads_; ++i)
+      if (heard_[i].load(std::memory_order_acquire) == kNotListening) return false;
+    return true;
+  }
   // A thread cut off from Redis hears nothing: the others do not wait for it.
   static constexpr uint64_t kNotListening = UINT64_MAX;
 
@@ -49,9 +55,12 @@ class RedisProgress {
 // A publish is acknowledged once Redis has kept it and its announcement has
 // reached every thread of this server (so the publisher's next poll here
 // sees it, whichever thread answers). When
-// Redis cannot be reached, publishes fail (done gets nullptr), replays are
-// answered from the mirror, and the broker reconnects and catches up: what
-// was published meanwhile is delivered, in order, to live subscribers.
+// Redis cannot be reached (or leaves a command unanswered for 5 s),
+// publishes fail (done gets nullptr), replays are answered from the mirror,
+// and the broker reconnects and catches up: what was published meanwhile is
+// delivered, in order, to live subscribers. Publishes that come while it
+// reloads (a moment, after reconnecting or when Redis lost its data) wait
+// for the reload.
 class RedisBroker final : public Broker {
  public:
   RedisBroker(uv_loop_t* loop, RedisEndpoint endpoint, core::HistoryLimits limits,
@@ -66,7 +75,7 @@ class RedisBroker final : public Broker {
   void attach(core::Fanout* fanout) override { fanout_ = fanout; }
   void sweep() override {}  // this broker's own timer expires its mirror
   size_t channel_count() override { return channels_.size(); }
-  bool available() override { return state_ == State::ready; }
+  bool available() override { return progress_->all_listening(); }  // on every thread of this server
   void shut_down() override;
 
  private:
@@ -90,7 +99,8 @@ class RedisBroker final : public Broker {
   void on_announcement(redisReply* reply);
   void request_snapshot();
   void apply_snapshot(redisReply* reply);
-  void on_published(redisReply* reply, std::shared_ptr<core::Message> message, PublishDone done);
+  void send_publish(std::shared_ptr<core::Message> message, PublishDone done, bool retry);
+  void on_published(redisReply* reply, std::shared_ptr<core::Message> message, PublishDone done, bool retry);
   // Keeps `message` in the mirror (its TTL counted from `kept_since_ms`, a
   // steady time) and hands it to this thread's subscribers.
   void take(core::MessagePtr message, int64_t kept_since_ms);
@@ -113,6 +123,7 @@ class RedisBroker final : public Broker {
   uv_timer_t timer_;
   uv_timer_t recheck_;  // soon again: other threads have not heard a publish yet
   int64_t reconnect_at_ms_ = 0;
+  int64_t connecting_since_ms_ = 0;
   int64_t next_expiry_ms_ = 0;
   int64_t backoff_ms_ = 0;
   std::string last_error_;
@@ -122,6 +133,12 @@ class RedisBroker final : public Broker {
   core::ChannelHistories channels_;  // this thread's copy of what Redis keeps
   std::vector<std::string> early_;  // announcements that came before the snapshot
   std::deque<WaitingPublish> waiting_publishes_;
+  struct Resend {
+    std::shared_ptr<core::Message> message;
+    PublishDone done;
+    bool retry;  // refused once for an old id space: the next refusal is final
+  };
+  std::vector<Resend> resend_after_sync_;  // sent once this thread has reloaded
   std::vector<WaitingReplay> waiting_replays_;
   // Declared last, so destroyed first: what hiredis answers while the links
   // are destroyed finds it expired and leaves this broker alone.

@@ -2,6 +2,8 @@
 
 #include <memory>
 
+#include "util/clock.h"
+
 namespace pushwire::broker {
 
 namespace {
@@ -127,7 +129,14 @@ void RedisLink::command(const std::vector<std::string_view>& args, OnReply on_re
     on_reply(nullptr);
     return;
   }
-  send_argv(context_, on_reply_once, new OnReply(std::move(on_reply)), args);
+  sent_ms_.push_back(util::steady_ms());
+  // hiredis answers every command, also with nullptr when the link goes, and
+  // always while this link exists (it frees the context before it is gone).
+  auto counted = [this, on_reply = std::move(on_reply)](redisReply* reply) {
+    if (!sent_ms_.empty()) sent_ms_.pop_front();
+    on_reply(reply);
+  };
+  send_argv(context_, on_reply_once, new OnReply(std::move(counted)), args);
 }
 
 void RedisLink::subscribe(std::string_view channel, OnReply on_reply) {
@@ -141,12 +150,12 @@ void RedisLink::subscribe(std::string_view channel, OnReply on_reply) {
 void RedisLink::close() {
   closing_ = true;
   if (!context_) return;
-  // hiredis frees the context when the replies asked for are in, which may
-  // be at once and without a callback: this link lets go of it now.
+  // From inside one of its callbacks hiredis frees the context once that
+  // callback returns; this link lets go of it now either way.
   redisAsyncContext* context = context_;
   context_ = nullptr;
   context->data = nullptr;
-  redisAsyncDisconnect(context);
+  redisAsyncFree(context);
 }
 
 void RedisLink::down(const std::string& why) {

@@ -2,6 +2,8 @@
 #include <hiredis/async.h>
 #include <uv.h>
 
+#include <cstdint>
+#include <deque>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -31,8 +33,12 @@ class RedisLink {
   void command(const std::vector<std::string_view>& args, OnReply on_reply);
   // SUBSCRIBE: on_reply gets the confirmation, then every message.
   void subscribe(std::string_view channel, OnReply on_reply);
-  // Ends the connection after the replies already asked for, without on_down.
+  // Ends the connection now, without on_down: commands still waiting are
+  // answered with nullptr (they may or may not have been carried out).
   void close();
+  // When the oldest command still waiting for its answer was sent (steady
+  // ms), or 0 if none is waiting.
+  int64_t waiting_since_ms() const { return sent_ms_.empty() ? 0 : sent_ms_.front(); }
 
  private:
   static void on_connect(const redisAsyncContext* context, int status);
@@ -44,6 +50,7 @@ class RedisLink {
   OnDown on_down_;
   redisAsyncContext* context_ = nullptr;
   bool closing_ = false;
+  std::deque<int64_t> sent_ms_;  // of the commands waiting, oldest first (replies come in order)
 };
 
 }  // namespace pushwire::broker

@@ -9,6 +9,11 @@ import { channelName, datas, ids, longPoll, poll, publish, publishMany, publishR
 import { wsSubscriber } from './lib/ws_subscriber.mjs';
 import { eventSource, metric, openStream, streamMessages, waitForMetric, waitForOpen } from './lib/streams.mjs';
 
+// Each thread of a server reconnects to Redis on its own; the metric says when all have.
+async function publishesGoThrough(server) {
+  return (await metric(server.base, 'pushwire_broker_available')) === 1;
+}
+
 async function twoServers(t, flags = []) {
   const redis = await startRedis(t);
   const a = await startServer(t, ['--redis', redis.url, '--threads', '2', ...flags]);
@@ -162,7 +167,7 @@ test('Redis going away: publishes answer 503, subscribers stay, and get what is 
   assert.deepEqual(datas(await poll(b.base, channel, '0')), ['before']);
 
   await redis.start();
-  await waitFor(async () => (await publishRaw(a.base, channel, 'probe')).status === 200, 5000, 'publishing to work again');
+  await waitFor(() => publishesGoThrough(a), 8000, 'publishing to work again on every thread');
   const after = await publish(a.base, channel, 'after');
   await waitFor(() => ws.got.some((m) => m.data === 'after'), 3000, 'the WebSocket subscriber on B to get it');
   assert.equal(ws.ws.readyState, WebSocket.OPEN);
@@ -176,16 +181,36 @@ test('Redis going away: publishes answer 503, subscribers stay, and get what is 
   await b.stop();
 });
 
+test('Redis that stops answering: a waiting publish gets 503 after 5 s, and publishing resumes when it answers again', async (t) => {
+  const { redis, a, b } = await twoServers(t);
+  const channel = channelName('redis-hung');
+  const ws = await wsSubscriber(b.port, channel);
+  redis.pause();
+  const started = Date.now();
+  const refused = await publishRaw(a.base, channel, 'into the void');
+  const waited = Date.now() - started;
+  assert.equal(refused.status, 503, refused.body);
+  assert.ok(waited >= 4500 && waited < 9000, `answered after ${waited} ms`);
+  redis.resume();
+  await waitFor(() => publishesGoThrough(a), 12000, 'publishing to work again on every thread');
+  const after = await publish(a.base, channel, 'after');
+  await waitFor(() => ws.got.some((m) => m.id === after.id), 3000, 'the subscriber on B to get it');
+  ws.ws.close();
+  await a.stop();
+  await b.stop();
+});
+
 test('Redis emptied under running servers (FLUSHALL): new ids never repeat old ones, old cursors are a gap', async (t) => {
   const { redis, a, b } = await twoServers(t);
   const channel = channelName('redis-flush');
   const ws = await wsSubscriber(b.port, channel);
   const old = await publishMany(a.base, channel, ['x', 'y']);
   assert.match(await redisCommand(redis.port, 'FLUSHALL'), /^\+OK/);
-  // The first publish after the flush finds the id space gone and is refused; the next ones go through.
-  await waitFor(async () => (await publishRaw(a.base, channel, 'z')).status === 200, 3000, 'publishing to resume');
+  // The first publish after the flush finds the id space gone; the server reloads and sends it again.
+  const first = await publish(a.base, channel, 'z');
   const fresh = await publish(b.base, channel, 'w');
-  assert.ok(!old.includes(fresh.id));
+  for (const id of [first.id, fresh.id]) assert.ok(!old.includes(id), `${id} is new`);
+  assert.notEqual(first.id.split('-')[0], old[0].split('-')[0], 'a new id series');
   await waitFor(() => ws.got.some((m) => m.data === 'w'), 3000, 'the subscriber to get the new message');
   const seen = ws.got.map((m) => m.id);
   assert.equal(new Set(seen).size, seen.length, 'nothing delivered twice');

@@ -69,10 +69,14 @@ export async function startRedis(t) {
       this.child = child;
       await waitUntilServing(port);
     },
+    // SIGSTOP / SIGCONT: it keeps its connections but answers nothing.
+    pause() { this.child.kill('SIGSTOP'); },
+    resume() { this.child.kill('SIGCONT'); },
     async stop() {
       const child = this.child;
       if (!child || child.exitCode !== null) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGCONT');
       child.kill('SIGKILL');
       await exited;
     },
