@@ -89,7 +89,12 @@ core::MessagePtr make_message(std::string_view channel, const RedisEntry& entry,
 
 RedisBroker::RedisBroker(uv_loop_t* loop, RedisEndpoint endpoint, core::HistoryLimits limits,
                          std::shared_ptr<RedisProgress> progress, size_t thread)
-    : loop_(loop), endpoint_(std::move(endpoint)), progress_(std::move(progress)), thread_(thread), channels_(limits) {}
+    : loop_(loop),
+      endpoint_(std::move(endpoint)),
+      where_("Redis at " + endpoint_.display() + " (thread " + std::to_string(thread + 1) + ")"),
+      progress_(std::move(progress)),
+      thread_(thread),
+      channels_(limits) {}
 
 RedisBroker::~RedisBroker() = default;
 
@@ -133,8 +138,8 @@ void RedisBroker::on_link_down(const std::string& why) {
     on_ready(why);
     return;
   }
-  if (backoff_ms_ == 0) PW_LOG(warn, "Redis at ", endpoint_.display(), ": ", why, "; publishing fails until it is back");
-  else PW_LOG(debug, "Redis at ", endpoint_.display(), ": still unreachable: ", why);
+  if (backoff_ms_ == 0) PW_LOG(warn, where_, ": ", why, "; publishing fails until it is back");
+  else PW_LOG(debug, where_, ": still unreachable: ", why);
   set_state(State::down);
   commands_->close();  // what still waits for an answer fails now
   announcements_->close();
@@ -168,11 +173,11 @@ void RedisBroker::on_announcement(redisReply* reply) {
   if (state_ != State::ready) return;
   const auto entry = decode_announcement(payload);
   if (!entry) {
-    PW_LOG(warn, "Redis at ", endpoint_.display(), ": ignored an announcement pushwire did not write");
+    PW_LOG(warn, where_, ": ignored an announcement pushwire did not write");
     return;
   }
   if (entry->epoch != ids_.run_token()) {  // Redis lost what it kept: start over
-    PW_LOG(warn, "Redis at ", endpoint_.display(), ": the id space changed (was Redis emptied?); resynchronising");
+    PW_LOG(warn, where_, ": the id space changed (was Redis emptied?); resynchronising");
     set_state(State::syncing);
     early_.emplace_back(payload);
     request_snapshot();
@@ -202,7 +207,7 @@ void RedisBroker::apply_snapshot(redisReply* reply) {
   }
   const std::string epoch(snapshot->epoch);
   if (epoch != ids_.run_token()) {
-    if (!channels_.empty()) PW_LOG(warn, "Redis at ", endpoint_.display(), ": ids of earlier messages are void now");
+    if (!channels_.empty()) PW_LOG(warn, where_, ": ids of earlier messages are void now");
     ids_ = core::IdScheme(epoch);
     channels_.clear();
   }
@@ -235,7 +240,7 @@ void RedisBroker::apply_snapshot(redisReply* reply) {
   }
   early_.clear();
   set_state(State::ready);
-  if (backoff_ms_) PW_LOG(info, "Redis at ", endpoint_.display(), ": back, caught up");
+  if (backoff_ms_) PW_LOG(info, where_, ": back, caught up");
   backoff_ms_ = 0;
   release_waiting();
   for (auto& [message, done, retry] : std::exchange(resend_after_sync_, {}))
@@ -291,7 +296,7 @@ void RedisBroker::on_published(redisReply* reply, std::shared_ptr<core::Message>
     // The script refused before taking a number: nothing was kept, so the
     // publish goes again once this thread knows the new id space.
     if (why.starts_with("PUSHWIRE_EPOCH") && !retry && state_ != State::down && state_ != State::stopped) {
-      PW_LOG(info, "Redis at ", endpoint_.display(), ": the id space changed (was Redis emptied?); reloading");
+      PW_LOG(info, where_, ": the id space changed (was Redis emptied?); reloading");
       resend_after_sync_.push_back({std::move(message), std::move(done), true});
       if (state_ == State::ready) {
         set_state(State::syncing);
@@ -299,7 +304,7 @@ void RedisBroker::on_published(redisReply* reply, std::shared_ptr<core::Message>
       }
       return;
     }
-    PW_LOG(warn, "Redis at ", endpoint_.display(), ": a publish to ", message->channel, " failed: ", why);
+    PW_LOG(warn, where_, ": a publish to ", message->channel, " failed: ", why);
     done(nullptr);
     return;
   }

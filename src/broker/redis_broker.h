@@ -112,6 +112,7 @@ class RedisBroker final : public Broker {
 
   uv_loop_t* loop_;
   RedisEndpoint endpoint_;
+  std::string where_;  // how log lines name this connection
   std::shared_ptr<RedisProgress> progress_;
   size_t thread_;
   core::Fanout* fanout_ = nullptr;
