@@ -8,7 +8,6 @@
 #include "app/options.h"
 #include "app/server.h"
 #include "app/server_config.h"
-#include "broker/redis_url.h"
 #include "util/log.h"
 
 namespace {
@@ -34,10 +33,8 @@ void on_signal(uv_signal_t* handle, int signum) {
 
 void on_sweep(uv_timer_t* handle) { static_cast<MainLoop*>(handle->data)->server->sweep(); }
 
-std::string config_redis_note(const pushwire::app::Options& options) {
-  if (options.redis_url.empty()) return ", in-memory broker";
-  std::string error;
-  return ", broker: Redis at " + pushwire::broker::parse_redis_url(options.redis_url, error)->display();
+std::string broker_note(const pushwire::app::ServerConfig& config) {
+  return config.redis ? ", broker: Redis at " + config.redis->display() : ", in-memory broker";
 }
 
 std::string url_host(const std::string& host) {
@@ -67,7 +64,8 @@ int main(int argc, char** argv) {
   if (util::parse_log_level(options.log_level, level)) util::set_log_level(level);
   std::signal(SIGPIPE, SIG_IGN);
 
-  app::Server server(app::make_server_config(options));
+  const app::ServerConfig config = app::make_server_config(options);
+  app::Server server(config);
   // Signals are handled from before the ready line, so a stop right after it is graceful.
   MainLoop main;
   main.server = &server;
@@ -92,7 +90,7 @@ int main(int argc, char** argv) {
   PW_LOG(info, "pushwire started: ", options.threads, " threads, history ", options.history, " messages / ",
          options.history_ttl_s, " s, max message ", options.max_message_bytes, " bytes",
          options.publish_key.empty() ? ", publishing open" : ", publish key required",
-         config_redis_note(options));
+         broker_note(config));
   std::printf("listening on http://%s:%u\n", url_host(options.listen_host).c_str(), port);
   std::fflush(stdout);
 

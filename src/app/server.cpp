@@ -14,7 +14,7 @@ constexpr auto kBrokerStartTimeout = std::chrono::seconds(5);
 
 Server::Server(ServerConfig config) : config_(std::move(config)) {
   if (!config_.redis) shared_broker_ = std::make_unique<broker::MemoryBroker>(config_.history);
-  auto progress = std::make_shared<broker::RedisProgress>(config_.threads);
+  auto progress = config_.redis ? std::make_shared<broker::RedisProgress>(config_.threads) : nullptr;
   for (unsigned i = 0; i < config_.threads; ++i) {
     auto make_redis_broker = [&, i](uv_loop_t* loop) {
       return std::make_unique<broker::RedisBroker>(loop, *config_.redis, config_.history, progress, i);

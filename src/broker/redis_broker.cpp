@@ -1,13 +1,13 @@
 #include "broker/redis_broker.h"
 
-#include <charconv>
-#include <utility>
 #include <optional>
+#include <utility>
 
 #include "broker/redis_entry.h"
 #include "broker/redis_scripts.h"
 #include "util/clock.h"
 #include "util/log.h"
+#include "util/whole_number.h"
 
 namespace pushwire::broker {
 
@@ -38,10 +38,8 @@ bool is_text(const redisReply* reply) {
 }
 
 std::optional<uint64_t> number_of(const redisReply* reply) {
-  if (!is_text(reply)) return std::nullopt;
   uint64_t value = 0;
-  const auto [end, error] = std::from_chars(reply->str, reply->str + reply->len, value);
-  if (error != std::errc() || end != reply->str + reply->len) return std::nullopt;
+  if (!is_text(reply) || !util::parse_whole_number(text_of(reply), value)) return std::nullopt;
   return value;
 }
 
@@ -143,13 +141,7 @@ void RedisBroker::on_link_down(const std::string& why) {
   set_state(State::down);
   commands_->close();  // what still waits for an answer fails now
   announcements_->close();
-  for (auto& resend : std::exchange(resend_after_sync_, {})) resend.done(nullptr);
-  // What Redis acknowledged is kept there: acknowledge it to the publisher.
-  while (!waiting_publishes_.empty()) {
-    WaitingPublish w = std::move(waiting_publishes_.front());
-    waiting_publishes_.pop_front();
-    w.done(std::move(w.message));
-  }
+  answer_pending_publishes();
   backoff_ms_ = backoff_ms_ ? std::min(backoff_ms_ * 2, kMaxBackoffMs) : kFirstBackoffMs;
   reconnect_at_ms_ = util::steady_ms() + backoff_ms_;
 }
@@ -183,10 +175,14 @@ void RedisBroker::on_announcement(redisReply* reply) {
     request_snapshot();
     return;
   }
-  if (entry->seq <= seen_seq_) return;
-  take(make_message(entry->channel, *entry, ids_), util::steady_ms());
-  heard(entry->seq);
+  take_announced(*entry, util::steady_ms());
   release_waiting();
+}
+
+void RedisBroker::take_announced(const RedisEntry& entry, int64_t now_ms) {
+  if (entry.seq <= seen_seq_) return;  // in the snapshot already
+  take(make_message(entry.channel, entry, ids_), now_ms);
+  heard(entry.seq);
 }
 
 void RedisBroker::request_snapshot() {
@@ -234,9 +230,7 @@ void RedisBroker::apply_snapshot(redisReply* reply) {
   seen_seq_ = std::max(seen_seq_, snapshot->seq);
   for (const std::string& payload : early_) {
     const auto entry = decode_announcement(payload);
-    if (!entry || entry->epoch != ids_.run_token() || entry->seq <= seen_seq_) continue;
-    take(make_message(entry->channel, *entry, ids_), steady_now);
-    seen_seq_ = entry->seq;
+    if (entry && entry->epoch == ids_.run_token()) take_announced(*entry, steady_now);
   }
   early_.clear();
   set_state(State::ready);
@@ -338,6 +332,12 @@ void RedisBroker::heard(uint64_t seq) {
   if (state_ == State::ready) progress_->set(thread_, seq);
 }
 
+void RedisBroker::answer_pending_publishes() {
+  for (auto& resend : std::exchange(resend_after_sync_, {})) resend.done(nullptr);
+  // What Redis acknowledged is kept there: acknowledge it to the publisher.
+  for (WaitingPublish& w : std::exchange(waiting_publishes_, {})) w.done(std::move(w.message));
+}
+
 void RedisBroker::release_waiting() {
   const int64_t now = util::steady_ms();
   while (!waiting_publishes_.empty()) {
@@ -353,14 +353,14 @@ void RedisBroker::release_waiting() {
     waiting_publishes_.pop_front();
     done.done(std::move(done.message));
   }
-  if (!waiting_replays_.empty()) run_waiting_replays(false);
+  if (!waiting_replays_.empty()) run_waiting_replays();
 }
 
-void RedisBroker::run_waiting_replays(bool all) {
+void RedisBroker::run_waiting_replays() {
   const int64_t now = util::steady_ms();
   std::vector<WaitingReplay> due;
   for (auto it = waiting_replays_.begin(); it != waiting_replays_.end();) {
-    if (all || it->seq <= seen_seq_ || it->deadline_ms <= now || state_ != State::ready) {
+    if (it->seq <= seen_seq_ || it->deadline_ms <= now || state_ != State::ready) {
       due.push_back(std::move(*it));
       it = waiting_replays_.erase(it);
     } else {
@@ -380,7 +380,7 @@ void RedisBroker::on_timer() {
   // A command waits too long, or (reconnecting) the subscription is not confirmed.
   const bool silent = (waiting_since && now - waiting_since > kAnswerTimeoutMs) ||
                       (state_ == State::connecting && !on_ready_ && now - connecting_since_ms_ > kAnswerTimeoutMs);
-  if (silent && state_ != State::down && state_ != State::stopped) on_link_down("no answer within 5 seconds");
+  if (silent) on_link_down("no answer within 5 seconds");
   release_waiting();
   if (now >= next_expiry_ms_) {
     next_expiry_ms_ = now + 1000;
@@ -391,13 +391,8 @@ void RedisBroker::on_timer() {
 void RedisBroker::shut_down() {
   if (state_ == State::stopped && !commands_) return;
   set_state(State::stopped);
-  for (auto& resend : std::exchange(resend_after_sync_, {})) resend.done(nullptr);
-  while (!waiting_publishes_.empty()) {
-    WaitingPublish w = std::move(waiting_publishes_.front());
-    waiting_publishes_.pop_front();
-    w.done(std::move(w.message));
-  }
-  run_waiting_replays(true);
+  answer_pending_publishes();
+  run_waiting_replays();
   commands_.reset();
   announcements_.reset();
   for (uv_timer_t* timer : {&timer_, &recheck_})

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "broker/broker.h"
+#include "broker/redis_entry.h"
 #include "broker/redis_link.h"
 #include "broker/redis_url.h"
 #include "core/channel_histories.h"
@@ -104,8 +105,10 @@ class RedisBroker final : public Broker {
   // Keeps `message` in the mirror (its TTL counted from `kept_since_ms`, a
   // steady time) and hands it to this thread's subscribers.
   void take(core::MessagePtr message, int64_t kept_since_ms);
+  void take_announced(const RedisEntry& entry, int64_t now_ms);
+  void answer_pending_publishes();  // the connection is gone or the server stops
   void release_waiting();
-  void run_waiting_replays(bool all);
+  void run_waiting_replays();  // those due: caught up, timed out, or not serving
   void on_timer();
   void set_state(State state);
   void heard(uint64_t seq);
@@ -127,7 +130,6 @@ class RedisBroker final : public Broker {
   int64_t connecting_since_ms_ = 0;
   int64_t next_expiry_ms_ = 0;
   int64_t backoff_ms_ = 0;
-  std::string last_error_;
 
   core::IdScheme ids_;
   uint64_t seen_seq_ = 0;  // every seq up to this one is in the mirror or dropped

@@ -1,6 +1,6 @@
 #include "broker/redis_entry.h"
 
-#include <charconv>
+#include "util/whole_number.h"
 
 namespace pushwire::broker {
 
@@ -16,9 +16,7 @@ std::optional<std::string_view> next_field(std::string_view& rest) {
 
 template <typename Number>
 bool parse_number(std::optional<std::string_view> text, Number& out) {
-  if (!text || text->empty()) return false;
-  const auto [end, error] = std::from_chars(text->data(), text->data() + text->size(), out);
-  return error == std::errc() && end == text->data() + text->size();
+  return text && util::parse_whole_number(*text, out);
 }
 }  // namespace
 

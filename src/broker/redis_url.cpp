@@ -1,18 +1,11 @@
 #include "broker/redis_url.h"
 
-#include <charconv>
+#include "util/whole_number.h"
 
 namespace pushwire::broker {
 
 namespace {
 constexpr std::string_view kScheme = "redis://";
-
-template <typename Number>
-bool parse_number(std::string_view text, Number& out) {
-  if (text.empty()) return false;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), out);
-  return error == std::errc() && end == text.data() + text.size();
-}
 }  // namespace
 
 std::string RedisEndpoint::display() const {
@@ -35,7 +28,7 @@ std::optional<RedisEndpoint> parse_redis_url(std::string_view url, std::string& 
 
   if (const size_t slash = rest.find('/'); slash != std::string_view::npos) {
     const std::string_view db = rest.substr(slash + 1);
-    if (!db.empty() && (!parse_number(db, endpoint.db) || endpoint.db < 0)) return fail("the database is not a number");
+    if (!db.empty() && (!util::parse_whole_number(db, endpoint.db) || endpoint.db < 0)) return fail("the database is not a number");
     rest = rest.substr(0, slash);
   }
   if (const size_t at = rest.rfind('@'); at != std::string_view::npos) {
@@ -59,7 +52,7 @@ std::optional<RedisEndpoint> parse_redis_url(std::string_view url, std::string& 
     if (colon != std::string_view::npos) port = rest.substr(colon + 1);
   }
   if (endpoint.host.empty()) return fail("the host is missing");
-  if (port && (!parse_number(*port, endpoint.port) || endpoint.port == 0)) return fail("the port is not 1 to 65535");
+  if (port && (!util::parse_whole_number(*port, endpoint.port) || endpoint.port == 0)) return fail("the port is not 1 to 65535");
   return endpoint;
 }
 

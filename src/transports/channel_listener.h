@@ -5,6 +5,7 @@
 #include "core/subscriber.h"
 #include "net/connection.h"
 #include "transports/context.h"
+#include "util/back_reference.h"
 
 namespace pushwire::transports {
 
@@ -35,21 +36,17 @@ class ChannelListener : public core::Subscriber {
     // and live messages that come meanwhile are left to the replay, which
     // covers everything its broker had heard when it answers.
     set_delivered_through(UINT64_MAX);
-    pending_replay_ = new PendingReplay{this};
-    context.broker.replay(*channel_, since, [pending = pending_replay_, on_replay = std::move(on_replay)](core::Replay replay) {
-      ChannelListener* self = pending->listener;
-      delete pending;
+    pending_replay_ = new util::BackReference<ChannelListener>(this);
+    context.broker.replay(*channel_, since, [back = pending_replay_->hold(), on_replay = std::move(on_replay)](core::Replay replay) {
+      ChannelListener* self = back->redeem();
       if (!self) return;
-      self->pending_replay_ = nullptr;
+      self->forget_pending_replay();
       self->answer_replay(std::move(replay), on_replay);
     });
   }
 
   void stop() {
-    if (pending_replay_) {
-      pending_replay_->listener = nullptr;  // its answer finds nobody
-      pending_replay_ = nullptr;
-    }
+    forget_pending_replay();  // an answer still due finds nobody
     if (!context_) return;
     context_->fanout.remove(*channel_, this);
     util::Metrics::add(context_->metrics.subscribers_open, -1);
@@ -57,9 +54,11 @@ class ChannelListener : public core::Subscriber {
   }
 
  private:
-  struct PendingReplay {
-    ChannelListener* listener;
-  };
+  void forget_pending_replay() {
+    if (!pending_replay_) return;
+    pending_replay_->release();
+    pending_replay_ = nullptr;
+  }
 
   template <typename OnReplay>
   void answer_replay(core::Replay replay, OnReplay& on_replay) {
@@ -70,7 +69,7 @@ class ChannelListener : public core::Subscriber {
 
   Context* context_ = nullptr;
   const std::string* channel_ = nullptr;  // the Fanout's copy, valid while listening
-  PendingReplay* pending_replay_ = nullptr;  // while the broker's replay is due
+  util::BackReference<ChannelListener>* pending_replay_ = nullptr;  // while the broker's replay is due
 };
 
 // Whether `connection`'s unsent bytes passed --max-pending-bytes; if so it

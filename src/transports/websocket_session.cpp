@@ -63,23 +63,12 @@ WebSocketSession::WebSocketSession(Context& context, net::Connection& connection
   last_ping_s_ -= static_cast<uint32_t>((reinterpret_cast<uintptr_t>(this) >> 6) % half_interval_s);
 }
 
-// Lets a broker's late answer to a publish find out whether its session is
-// still there. Made on a session's first publish; outlives the session while
-// answers are due.
-struct WebSocketSession::PublishGuard {
-  WebSocketSession* session;
-  uint32_t in_flight = 0;
-};
-
 WebSocketSession::~WebSocketSession() {
   while (ChannelSubscription* s = subscriptions_) {
     subscriptions_ = s->next();
     delete s;
   }
-  if (publish_guard_) {
-    publish_guard_->session = nullptr;
-    if (publish_guard_->in_flight == 0) delete publish_guard_;
-  }
+  if (publish_answers_) publish_answers_->release();
 }
 
 WebSocketSession::ChannelSubscription* WebSocketSession::find_subscription(std::string_view channel) const {
@@ -212,17 +201,12 @@ void WebSocketSession::publish(const std::string& channel, std::string_view even
     send(ws_error_frame(ref, refusal->code, refusal->message));
     return;
   }
-  if (!publish_guard_) publish_guard_ = new PublishGuard{this};
-  PublishGuard* guard = publish_guard_;
-  ++guard->in_flight;
+  // A broker may answer after this session is gone; made on its first publish.
+  if (!publish_answers_) publish_answers_ = new util::BackReference<WebSocketSession>(this);
   context_.broker.publish(channel, event.empty() ? core::kDefaultEvent : event, std::move(data),
-                          [guard, ref](core::MessagePtr message) {
-                            --guard->in_flight;
-                            WebSocketSession* self = guard->session;
-                            if (!self) {
-                              if (guard->in_flight == 0) delete guard;
-                              return;
-                            }
+                          [back = publish_answers_->hold(), ref](core::MessagePtr message) {
+                            WebSocketSession* self = back->redeem();
+                            if (!self) return;
                             if (!message) {
                               self->send(ws_error_frame(ref, "unavailable", kBrokerUnavailable));
                               return;

@@ -9,6 +9,7 @@
 #include "net/connection.h"
 #include "transports/context.h"
 #include "transports/ws_op.h"
+#include "util/back_reference.h"
 #include "util/slab_pool.h"
 #include "ws/frame_parser.h"
 #include "ws/permessage_deflate.h"
@@ -36,7 +37,6 @@ class WebSocketSession final : public net::Connection::Handler,
 
  private:
   class ChannelSubscription;
-  struct PublishGuard;
 
   // FrameParser::Sink
   void on_text(std::string_view message) override;
@@ -69,7 +69,7 @@ class WebSocketSession final : public net::Connection::Handler,
   uint32_t last_ping_s_;
   uint32_t subscription_count_ = 0;
   ChannelSubscription* subscriptions_ = nullptr;  // a list: most connections hold one or none
-  PublishGuard* publish_guard_ = nullptr;
+  util::BackReference<WebSocketSession>* publish_answers_ = nullptr;
   ws::FrameParser parser_;
 };
 
