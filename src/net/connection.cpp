@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "net/event_loop.h"
+#include "net/socket_send.h"
 #include "util/log.h"
 
 namespace pushwire::net {
@@ -16,41 +17,11 @@ namespace {
 constexpr size_t kMaxIovecs = 512;
 std::atomic<int64_t> g_open_count{0};
 
-// Writes what the socket takes now: bytes written, 0 if none, -1 on an error.
-// The socket calls rather than uv_try_write's writev skip the VFS layer (a
-// few percent of a fan-out's CPU); one buffer goes through send, which also
-// skips sendmsg's copying in of a message header and an iovec array.
-ssize_t send_now(uv_os_fd_t fd, uv_buf_t* bufs, size_t count) {
-  constexpr int kFlags = MSG_DONTWAIT | MSG_NOSIGNAL;
-  ssize_t sent;
-  if (count == 1) {
-    sent = ::send(fd, bufs[0].base, bufs[0].len, kFlags);
-  } else {
-    msghdr header{};
-    header.msg_iov = reinterpret_cast<iovec*>(bufs);
-    header.msg_iovlen = count;
-    sent = ::sendmsg(fd, &header, kFlags);
-  }
-  if (sent >= 0) return sent;
-  return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ? 0 : -1;
-}
-
-// As send_now, but several small chunks (a fan-out's messages, ~100-200 bytes
-// each) are first copied into one buffer: the kernel pays a fixed cost per
-// iovec segment, and one memcpy here is cheaper. Measured with bench/ (1,000
-// WebSocket subscribers, ~16 messages a write): 5-10% less CPU per delivery.
+// Several small chunks (a fan-out's messages, ~100-200 bytes each) are
+// copied into one buffer before they are sent: the kernel pays a fixed cost
+// per iovec segment, and one memcpy here is cheaper. Measured with bench/
+// (1,000 WebSocket subscribers, ~16 messages a write): 5-10% less CPU per delivery.
 constexpr size_t kGatherBytes = 16 * 1024;
-ssize_t send_gathered(uv_os_fd_t fd, uv_buf_t* bufs, size_t count, size_t total) {
-  if (count < 2 || total > kGatherBytes) return send_now(fd, bufs, count);
-  thread_local std::array<char, kGatherBytes> gathered;
-  size_t at = 0;
-  for (size_t i = 0; i < count; ++i) {
-    std::memcpy(gathered.data() + at, bufs[i].base, bufs[i].len);
-    at += bufs[i].len;
-  }
-  uv_buf_t one = uv_buf_init(gathered.data(), static_cast<unsigned>(at));
-  return send_now(fd, &one, 1);
-}
 
 }  // namespace
 
@@ -170,35 +141,91 @@ void Connection::write(OutChunk chunk) {
   }
 }
 
-void Connection::flush() {
-  flush_scheduled_ = false;
+void Connection::flush(SendBatch& batch) {
   if (released_) {  // closed while its flush was pending: the loop let go of it now
     delete this;
     return;
   }
-  if (state_ == State::closed || in_flight_ || queued_.empty()) return;
-  start_write();
+  if (state_ == State::closed || in_flight_ || queued_.empty()) {
+    flush_scheduled_ = false;
+  } else if (!add_to(batch)) {
+    flush_scheduled_ = false;
+    start_write();
+  }
+  // Otherwise still scheduled until finish_write: the loop holds it, and
+  // output queued meanwhile leaves from there instead of being scheduled twice.
+}
+
+size_t Connection::bytes_of(size_t count) const {
+  size_t total = 0;
+  for (size_t i = 0; i < count; ++i) total += queued_[i].size;
+  return total;
+}
+
+void Connection::gather_into(char* buffer, size_t count) const {
+  for (size_t i = 0; i < count; ++i) {
+    std::memcpy(buffer, queued_[i].data, queued_[i].size);
+    buffer += queued_[i].size;
+  }
+}
+
+uv_os_fd_t Connection::fd() const {
+  uv_os_fd_t fd = -1;
+  uv_fileno(reinterpret_cast<const uv_handle_t*>(&tcp_), &fd);
+  return fd;
+}
+
+bool Connection::add_to(SendBatch& batch) {
+  if (!batch.available() || !batch.has_room()) return false;
+  const size_t count = std::min(queued_.size(), kMaxIovecs);
+  const size_t total = bytes_of(count);
+  if (total > UINT32_MAX) return false;
+  const char* data = queued_[0].data;
+  if (count > 1) {
+    char* gathered = total <= kGatherBytes ? batch.reserve(total) : nullptr;
+    if (!gathered) return false;
+    gather_into(gathered, count);
+    data = gathered;
+  }
+  batch.add({this, fd(), data, static_cast<uint32_t>(total), static_cast<uint32_t>(count), 0});
+  return true;
+}
+
+void Connection::finish_write(const SendBatch::Send& send) {
+  flush_scheduled_ = false;
+  if (send.result < 0) {
+    abort();
+    return;
+  }
+  complete_write(static_cast<size_t>(send.result), send.chunks, send.bytes);
 }
 
 void Connection::start_write() {
   const size_t count = std::min(queued_.size(), kMaxIovecs);
-  std::array<uv_buf_t, kMaxIovecs> bufs;
-  size_t total = 0;
-  for (size_t i = 0; i < count; ++i) {
-    bufs[i] = uv_buf_init(const_cast<char*>(queued_[i].data), static_cast<unsigned>(queued_[i].size));
-    total += queued_[i].size;
-  }
+  const size_t total = bytes_of(count);
   // Most writes go out whole at once; only what the kernel leaves needs a
   // write request and its bookkeeping. No request is in flight here, so
   // writing to the socket directly cannot overtake bytes libuv still holds.
-  uv_os_fd_t fd = -1;
-  uv_fileno(reinterpret_cast<uv_handle_t*>(&tcp_), &fd);
-  const ssize_t written = send_gathered(fd, bufs.data(), count, total);
+  ssize_t written;
+  if (count > 1 && total <= kGatherBytes) {
+    thread_local std::array<char, kGatherBytes> gathered;
+    gather_into(gathered.data(), count);
+    uv_buf_t one = uv_buf_init(gathered.data(), static_cast<unsigned>(total));
+    written = send_now(fd(), &one, 1);
+  } else {
+    std::array<uv_buf_t, kMaxIovecs> bufs;
+    for (size_t i = 0; i < count; ++i)
+      bufs[i] = uv_buf_init(const_cast<char*>(queued_[i].data), static_cast<unsigned>(queued_[i].size));
+    written = send_now(fd(), bufs.data(), count);
+  }
   if (written < 0) {
     abort();
     return;
   }
-  const auto done = static_cast<size_t>(written);
+  complete_write(static_cast<size_t>(written), count, total);
+}
+
+void Connection::complete_write(size_t done, size_t count, size_t total) {
   if (done == total) {
     pending_bytes_ -= total;
     queued_.erase(queued_.begin(), queued_.begin() + count);

@@ -9,6 +9,7 @@
 
 #include "net/connection_handler.h"
 #include "net/out_chunk.h"
+#include "net/send_batch.h"
 #include "util/slab_pool.h"
 
 namespace pushwire::net {
@@ -53,8 +54,11 @@ class Connection : public util::SlabAllocated<Connection> {
   // "127.0.0.1:54321", for logs (looked up when asked: idle connections keep no copy).
   std::string peer() const;
 
-  // Called by EventLoop at the end of the turn.
-  void flush();
+  // Called by EventLoop at the end of the turn: sends what is queued, as
+  // part of `batch` when it can take it (the loop then runs the batch and
+  // hands the result to finish_write), else at once.
+  void flush(SendBatch& batch);
+  void finish_write(const SendBatch::Send& send);
 
   // Gives back the write queue's memory when it is empty (called once a
   // second: a busy connection keeps it between messages, an idle one pays nothing).
@@ -71,7 +75,14 @@ class Connection : public util::SlabAllocated<Connection> {
 
   explicit Connection(EventLoop& loop);
   ~Connection();
+  // Adds the queue's first chunks to `batch` (gathered into one buffer of the
+  // batch's when several); false when the batch cannot take them.
+  bool add_to(SendBatch& batch);
+  size_t bytes_of(size_t count) const;  // of the first `count` queued chunks
+  void gather_into(char* buffer, size_t count) const;
+  uv_os_fd_t fd() const;
   void start_write();
+  void complete_write(size_t written, size_t count, size_t total);
   void write_rest(size_t written);
   void finish_close();
   void close_handle(bool reset);

@@ -1,6 +1,7 @@
 #include "net/event_loop.h"
 
 #include "net/connection.h"
+#include "util/log.h"
 
 namespace pushwire::net {
 
@@ -37,6 +38,8 @@ EventLoop::EventLoop() : read_buffer_(kReadBufferBytes) {
   tick_timer_.data = this;
   uv_timer_start(&tick_timer_, on_tick, 1000, 1000);
   uv_unref(reinterpret_cast<uv_handle_t*>(&tick_timer_));
+  if (!send_batch_.available())
+    PW_LOG(debug, "io_uring unavailable (", send_batch_.unavailable_reason(), "): one send per socket");
 }
 
 EventLoop::~EventLoop() {
@@ -100,7 +103,7 @@ void EventLoop::flush_some() {
     for (Connection* c : flushing_) {
       if (budget > 0) {
         --budget;
-        c->flush();
+        c->flush(send_batch_);
       } else {
         backlog_.push_back(c);
       }
@@ -110,8 +113,10 @@ void EventLoop::flush_some() {
   for (budget = kBacklogPerTurn; budget > 0 && !backlog_.empty(); --budget) {
     Connection* c = backlog_.front();
     backlog_.pop_front();
-    c->flush();
+    c->flush(send_batch_);
   }
+  for (const SendBatch::Send& send : send_batch_.run()) send.connection->finish_write(send);
+  send_batch_.clear();
   // While a backlog or a deferred task remains, the loop must not sleep in poll.
   if (backlog_.empty() && deferred_.empty()) uv_idle_stop(&keep_polling_);
   else uv_idle_start(&keep_polling_, [](uv_idle_t*) {});

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "net/connection_handler.h"
+#include "net/send_batch.h"
 
 namespace pushwire::net {
 
@@ -77,6 +78,7 @@ class EventLoop {
   std::vector<Connection*> to_flush_;
   std::vector<Connection*> flushing_;
   std::deque<Connection*> backlog_;  // scheduled in an earlier turn, not written yet
+  SendBatch send_batch_;              // this turn's writes, sent together
   std::vector<std::function<void()>> deferred_;
   std::vector<std::unique_ptr<ConnectionHandler>> retired_;
   std::mutex posted_mutex_;
