@@ -17,6 +17,9 @@ usage: bench/compare.sh [options]
   --out FILE          also write the tables as Markdown to FILE
   --server-cpu N      CPU the servers are pinned to (default 0)
   --loadgen-cpu N     CPU the load generator is pinned to (default 1)
+  --poll-interval US  the load generator looks for ready sockets every US
+                      microseconds instead of sleeping until the server wakes it
+                      (default 0: it sleeps; see bench/README.md)
   --keep              keep the temporary directory (logs, configs, raw results)
   -h, --help          this text
 
@@ -39,6 +42,7 @@ quick=0
 out=""
 server_cpu=0
 loadgen_cpu=1
+poll_interval=0
 keep=0
 
 while [ $# -gt 0 ]; do
@@ -50,6 +54,7 @@ while [ $# -gt 0 ]; do
     --out) out=$2; shift 2 ;;
     --server-cpu) server_cpu=$2; shift 2 ;;
     --loadgen-cpu) loadgen_cpu=$2; shift 2 ;;
+    --poll-interval) poll_interval=$2; shift 2 ;;
     --keep) keep=1; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "compare.sh: unknown option $1 (see --help)" >&2; exit 1 ;;
@@ -57,6 +62,7 @@ while [ $# -gt 0 ]; do
 done
 [ -n "$runs" ] || runs=$([ $quick = 1 ] && echo 1 || echo 3)
 [[ "$runs" =~ ^[1-9][0-9]*$ ]] || { echo "compare.sh: --runs needs a positive number" >&2; exit 1; }
+[[ "$poll_interval" =~ ^[0-9]+$ ]] || { echo "compare.sh: --poll-interval needs microseconds (0 or more)" >&2; exit 1; }
 duration=$([ $quick = 1 ] && echo 3 || echo 10)
 hold=$([ $quick = 1 ] && echo 1 || echo 3)
 
@@ -247,6 +253,9 @@ versions() { # one line per program, for the report
   echo "machine: $cpus CPUs ($v), Linux $(uname -r)"
 }
 versions >"$work/setup.txt"
+if [ "$poll_interval" -gt 0 ]; then
+  echo "load generator: looks for ready sockets every $poll_interval µs instead of sleeping until woken" >>"$work/setup.txt"
+fi
 
 # Other work on the machine skews every figure: say so, in the table too.
 load=$(cut -d' ' -f1 /proc/loadavg)
@@ -303,7 +312,8 @@ for id in "${selected[@]}"; do
           --idle --duration 0.5 --quiet >/dev/null 2>&1 || true
       else
         # shellcheck disable=SC2206
-        args+=(--pub-url "http://127.0.0.1:$port/pub/{channel}" $publishing --duration "$duration" --size 64)
+        args+=(--pub-url "http://127.0.0.1:$port/pub/{channel}" $publishing --duration "$duration" --size 64
+          --poll-interval "$poll_interval")
       fi
       # In the background, so that Ctrl-C reaches the trap at once.
       status=0

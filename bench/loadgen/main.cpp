@@ -4,6 +4,7 @@
 // See bench/README.md.
 #include <arpa/inet.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -368,6 +369,8 @@ int main(int argc, char** argv) {
     return 1;
   }
   install_signal_handlers();
+  // Pauses of --poll-interval are short; the default 50 µs timer slack would stretch them.
+  if (opt.poll_interval_us > 0) prctl(PR_SET_TIMERSLACK, 1000UL);
   try {
     Bench bench(opt);
     return bench.execute();

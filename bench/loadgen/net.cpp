@@ -5,7 +5,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <cstring>
+#include <ctime>
 #include <stdexcept>
 
 #ifndef IP_BIND_ADDRESS_NO_PORT
@@ -44,8 +47,14 @@ void Loop::remove(int fd) { epoll_ctl(epfd_, EPOLL_CTL_DEL, fd, nullptr); }
 
 void Loop::run_once(int timeout_ms) {
   epoll_event events[1024];
-  int n = epoll_wait(epfd_, events, 1024, timeout_ms);
+  int n = epoll_wait(epfd_, events, 1024, poll_interval_us_ > 0 ? 0 : timeout_ms);
   if (n < 0 && errno != EINTR) throw std::runtime_error(errno_text("epoll_wait"));
+  if (n == 0 && poll_interval_us_ > 0 && timeout_ms != 0) {
+    int64_t us = timeout_ms < 0 ? poll_interval_us_ : std::min<int64_t>(poll_interval_us_, int64_t(timeout_ms) * 1000);
+    timespec pause{time_t(us / 1000000), long(us % 1000000) * 1000};
+    nanosleep(&pause, nullptr);
+    return;
+  }
   for (int i = 0; i < n; i++) static_cast<Conn*>(events[i].data.ptr)->handle_events(events[i].events);
 }
 

@@ -63,6 +63,9 @@ Run
   --connect-concurrency C   connects and handshakes in progress at once (default 200)
   --connect-timeout S       subscribers not ready after S seconds are dropped (default 60)
   --source-addrs K          bind connections to 127.0.0.1 .. 127.0.0.K (default 4)
+  --poll-interval US        look for ready sockets every US microseconds instead of
+                            sleeping in epoll until one is ready (default 0: sleep);
+                            adds up to US to a latency (see bench/README.md)
   --server-pid PID          sample this process's CPU time and RSS (repeatable; summed)
   --label TEXT              copied into the JSON result
   --json FILE               also write the JSON result line to FILE
@@ -155,6 +158,7 @@ bool parse_options(int argc, char** argv, Options& opt, std::string& error, bool
       {"--connect-concurrency", integer(opt.connect_concurrency, 1)},
       {"--connect-timeout", real(opt.connect_timeout, 0.1)},
       {"--source-addrs", integer(opt.source_addrs, 1)},
+      {"--poll-interval", integer(opt.poll_interval_us, 0)},
       {"--server-pid",
        [&](const std::string& v) {
          int pid = 0;

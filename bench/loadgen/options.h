@@ -40,6 +40,7 @@ struct Options {
   int connect_concurrency = 200;
   double connect_timeout = 60;
   int source_addrs = 4;
+  int poll_interval_us = 0;  // 0: wait in epoll until a socket is ready
   std::vector<int> server_pids;
   std::string json_path;
   std::string label;

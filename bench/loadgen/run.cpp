@@ -14,6 +14,7 @@ uint64_t SeqSet::missing_from(const SeqSet& wanted) const {
 }
 
 Run::Run(const Options& options) : opt(options) {
+  loop.set_poll_interval_us(opt.poll_interval_us);
   channels.resize(size_t(opt.channels));
   for (int i = 0; i < opt.channels; i++) {
     ChannelState& ch = channels[size_t(i)];
