@@ -1,5 +1,7 @@
 #include "net/event_loop.h"
 
+#include <mutex>
+
 #include "net/connection.h"
 #include "util/log.h"
 
@@ -38,8 +40,12 @@ EventLoop::EventLoop() : read_buffer_(kReadBufferBytes) {
   tick_timer_.data = this;
   uv_timer_start(&tick_timer_, on_tick, 1000, 1000);
   uv_unref(reinterpret_cast<uv_handle_t*>(&tick_timer_));
+  static std::once_flag said_once;  // every loop would say the same
   if (!send_batch_.available())
-    PW_LOG(debug, "io_uring unavailable (", send_batch_.unavailable_reason(), "): one send per socket");
+    std::call_once(said_once, [&] {
+      PW_LOG(info, "io_uring unavailable (", send_batch_.unavailable_reason(),
+             "): each socket's writes take a system call of their own");
+    });
 }
 
 EventLoop::~EventLoop() {

@@ -31,16 +31,16 @@ SendBatch::~SendBatch() {
 }
 
 char* SendBatch::reserve(size_t bytes) {
-  if (gathered_.empty()) gathered_.resize(kGatherBytes);
-  if (gathered_used_ + bytes > gathered_.size()) return nullptr;
-  char* at = gathered_.data() + gathered_used_;
+  if (!gathered_) gathered_.reset(new char[kGatherBytes]);
+  if (gathered_used_ + bytes > kGatherBytes) return nullptr;
+  char* at = gathered_.get() + gathered_used_;
   gathered_used_ += bytes;
   return at;
 }
 
 std::vector<SendBatch::Send>& SendBatch::run() {
   if (sends_.size() < 2 || !ring_ready_) {
-    send_each_directly(0);
+    for (Send& send : sends_) send_directly(send);
     return sends_;
   }
   for (size_t i = 0; i < sends_.size(); ++i) {
@@ -56,7 +56,8 @@ std::vector<SendBatch::Send>& SendBatch::run() {
   const int error = submitted < 0 ? -submitted : 0;
   if (submitted < 0) submitted = 0;
   size_t completed = 0;
-  while (completed < static_cast<size_t>(submitted)) {
+  int wait_error = 0;
+  while (completed < static_cast<size_t>(submitted) && !wait_error) {
     io_uring_cqe* cqe;
     unsigned head;
     unsigned seen = 0;
@@ -70,23 +71,30 @@ std::vector<SendBatch::Send>& SendBatch::run() {
       int rc;
       do rc = io_uring_wait_cqe(&ring_, &cqe);
       while (rc == -EINTR);
+      if (rc < 0) wait_error = -rc;
     }
   }
-  if (static_cast<size_t>(submitted) < sends_.size()) {
-    // The ring still holds what it did not take: never submit it again.
+  if (static_cast<size_t>(submitted) < sends_.size() || wait_error) {
+    // The ring may still hold what it did not take or finish: never use it again.
     ring_ready_ = false;
-    unavailable_reason_ = error ? std::string("io_uring_enter: ") + std::strerror(error) : "io_uring_enter took part of a batch";
-    PW_LOG(warn, unavailable_reason_, "; sending one system call per socket from now on");
-    send_each_directly(static_cast<size_t>(submitted));
+    const int why = error ? error : wait_error;
+    unavailable_reason_ = why ? std::string("io_uring: ") + std::strerror(why) : "io_uring took part of a batch";
+    PW_LOG(warn, unavailable_reason_, "; one system call per socket from now on");
+    // Sends never submitted go out directly. One submitted without a known
+    // result may have been sent: that connection is given up (its client
+    // resumes from history) rather than sent the same bytes twice.
+    for (size_t i = 0; i < sends_.size(); ++i) {
+      if (sends_[i].result != kPending) continue;
+      if (i < static_cast<size_t>(submitted)) sends_[i].result = -1;
+      else send_directly(sends_[i]);
+    }
   }
   return sends_;
 }
 
-void SendBatch::send_each_directly(size_t from) {
-  for (size_t i = from; i < sends_.size(); ++i) {
-    uv_buf_t buf = uv_buf_init(const_cast<char*>(sends_[i].data), sends_[i].bytes);
-    sends_[i].result = send_now(sends_[i].fd, &buf, 1);
-  }
+void SendBatch::send_directly(Send& send) {
+  uv_buf_t buf = uv_buf_init(const_cast<char*>(send.data), send.bytes);
+  send.result = send_now(send.fd, &buf, 1);
 }
 
 void SendBatch::clear() {

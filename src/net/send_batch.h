@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -46,7 +47,10 @@ class SendBatch {
   char* reserve(size_t bytes);
   // Whether another send fits.
   bool has_room() const { return sends_.size() < kMaxSends; }
-  void add(const Send& send) { sends_.push_back(send); }
+  void add(const Send& send) {
+    sends_.push_back(send);
+    sends_.back().result = kPending;
+  }
 
   // Sends everything added (the sockets are non-blocking: nothing waits) and
   // returns the sends with their results, valid until the next add().
@@ -56,15 +60,16 @@ class SendBatch {
 
  private:
   static constexpr size_t kMaxSends = 128;
+  static constexpr ssize_t kPending = -2;
   static constexpr size_t kGatherBytes = 256 * 1024;
 
-  void send_each_directly(size_t from);
+  static void send_directly(Send& send);
 
   io_uring ring_{};
   bool ring_ready_ = false;
   std::string unavailable_reason_;
   std::vector<Send> sends_;
-  std::vector<char> gathered_;
+  std::unique_ptr<char[]> gathered_;  // made when first needed, never zeroed
   size_t gathered_used_ = 0;
 };
 
