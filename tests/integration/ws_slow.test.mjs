@@ -1,6 +1,6 @@
 // A WebSocket subscriber that stops reading is cut off once more than
 // --max-pending-bytes wait for it, and that costs the other subscribers
-// nothing.
+// nothing. Below the limit it gets everything once it reads again.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { channelName, healthz, publish } from './lib/http.mjs';
@@ -84,4 +84,37 @@ describe('slow WebSocket subscribers', () => {
       await server.stop();
     });
   }
+
+  test('a subscriber that pauses below the limit gets every message intact and in order once it reads again', { timeout: 60000 }, async (t) => {
+    // Several subscribers are written in the same loop turn, so the paused
+    // one's writes go out in one batch with the others' and come back short
+    // once its socket buffers are full: what the kernel did not take must
+    // follow later, in order, not lost and not twice.
+    const server = await startServer(t, ['--max-pending-bytes', String(64 * 1024 * 1024)]);
+    const channel = channelName('paused');
+    const count = 300;  // 18 MB: more than the kernel buffers of both ends hold
+    const paused = await rawConnect(server.port, { path: `/ws/${channel}` });
+    t.after(() => paused.destroy());
+    paused.pause();
+    const readers = [];
+    for (let i = 0; i < 3; i++) {
+      const reader = await openWs(server.base, '/ws');
+      t.after(() => reader.terminate());
+      await reader.subscribe(channel);
+      readers.push(reader);
+    }
+    for (let i = 0; i < count; i++) await publish(server.base, channel, data(i));
+    for (const reader of readers) {
+      const messages = await reader.messages(channel, count, 15000);
+      assert.ok(messages.every((m, i) => m.data === data(i)), 'a reading subscriber gets all, in order');
+    }
+
+    paused.resume();
+    for (let i = 0; i < count; i++) {
+      const message = await paused.readJson(10000);
+      assert.equal(message.channel, channel);
+      assert.equal(message.data, data(i), `message ${i} of ${count}`);
+    }
+    await server.stop();
+  });
 });

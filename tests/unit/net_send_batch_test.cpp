@@ -75,6 +75,21 @@ TEST_P(SendBatchTest, AFullSocketReportsNothingTakenInsteadOfWaiting) {
   EXPECT_EQ(other.received(), hello);
 }
 
+TEST_P(SendBatchTest, ASocketWithLittleRoomTakesAPrefix) {
+  SendBatch batch(GetParam());
+  SocketPair small, other;
+  std::string big(4 * 1024 * 1024, '\0');
+  for (size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>('a' + i % 26);
+  const std::string hello = "hello";
+  batch.add(send_of(small.ours, big));
+  batch.add(send_of(other.ours, hello));
+  std::vector<SendBatch::Send>& sends = batch.run();
+  ASSERT_GT(sends[0].result, 0);
+  ASSERT_LT(sends[0].result, static_cast<ssize_t>(big.size()));
+  EXPECT_EQ(small.received(), big.substr(0, static_cast<size_t>(sends[0].result)));
+  EXPECT_EQ(sends[1].result, 5);
+}
+
 TEST_P(SendBatchTest, ASocketWhosePeerIsGoneReportsAnError) {
   SendBatch batch(GetParam());
   SocketPair gone, fine;
