@@ -10,8 +10,9 @@ usage() {
 usage: bench/compare.sh [options]
 
   --runs N            runs per server and scenario; the table shows medians (default 3, 1 with --quick)
-  --only LIST         scenarios to run, comma-separated: a b c d e, or
-                      ws-fanout ws-10k sse-fanout longpoll idle (default: all)
+  --only LIST         scenarios to run, comma-separated: a b c d e f, or
+                      ws-fanout ws-10k sse-fanout longpoll idle ws-10k-sparse
+                      (default: all)
   --servers LIST      comma-separated: pushwire nchan node (default: all three)
   --quick             a smoke run: 3 s of publishing instead of 10
   --out FILE          also write the tables as Markdown to FILE
@@ -71,7 +72,8 @@ scenario_table="a|ws-fanout|ws|1000|--window 1|1,000 WebSocket subscribers, one 
 b|ws-10k|ws|10000|--rate 100|10,000 WebSocket subscribers, 100 messages/s offered
 c|sse-fanout|sse|1000|--window 1|1,000 SSE subscribers, one publish in flight
 d|longpoll|longpoll|1000|--rate 50|1,000 long-poll subscribers, 50 messages/s offered
-e|idle|ws|19000|--idle|19,000 idle WebSocket connections: server memory per connection"
+e|idle|ws|19000|--idle|19,000 idle WebSocket connections: server memory per connection
+f|ws-10k-sparse|ws|10000|--rate 5|10,000 WebSocket subscribers, 5 messages/s offered: one fan-out at a time"
 
 selected=()
 while IFS='|' read -r id name _; do
