@@ -19,6 +19,7 @@
 
 #include "broker/redis_url.h"
 #include "util/log.h"
+#include "util/whole_number.h"
 
 namespace pushwire::app {
 namespace {
@@ -62,8 +63,7 @@ Error set_seconds(double& field, double value) {
 
 std::optional<uint16_t> parse_port(std::string_view text) {
   unsigned port = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), port);
-  if (text.empty() || ec != std::errc() || end != text.data() + text.size() || port > 65535) return {};
+  if (!util::parse_whole_number(text, port) || port > 65535) return {};
   return static_cast<uint16_t>(port);
 }
 

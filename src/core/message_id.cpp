@@ -1,7 +1,8 @@
 #include "core/message_id.h"
 
-#include <charconv>
 #include <random>
+
+#include "util/whole_number.h"
 
 namespace pushwire::core {
 
@@ -32,8 +33,7 @@ std::optional<uint64_t> IdScheme::parse(std::string_view id) const {
   const std::string_view digits = id.substr(run_.size() + 1);
   if (digits.size() > 1 && digits[0] == '0') return std::nullopt;
   uint64_t seq = 0;
-  const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), seq);
-  if (error != std::errc() || end != digits.data() + digits.size() || seq == 0) return std::nullopt;
+  if (!util::parse_whole_number(digits, seq) || seq == 0) return std::nullopt;
   return seq;
 }
 

@@ -31,8 +31,8 @@ SendBatch::~SendBatch() {
 }
 
 char* SendBatch::reserve(size_t bytes) {
-  if (!gathered_) gathered_.reset(new char[kGatherBytes]);
-  if (gathered_used_ + bytes > kGatherBytes) return nullptr;
+  if (!gathered_) gathered_.reset(new char[kGatherSpaceBytes]);
+  if (gathered_used_ + bytes > kGatherSpaceBytes) return nullptr;
   char* at = gathered_.get() + gathered_used_;
   gathered_used_ += bytes;
   return at;

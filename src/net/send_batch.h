@@ -42,8 +42,8 @@ class SendBatch {
   // Why io_uring is not used, for the log ("" when it is).
   const std::string& unavailable_reason() const { return unavailable_reason_; }
 
-  // Room to gather `bytes` of small chunks into one buffer that lives until
-  // run() returns; nullptr when the batch has no room left.
+  // Room to gather `bytes` of small chunks into one buffer that stays until
+  // clear(); nullptr when the batch has no room left.
   char* reserve(size_t bytes);
   // Whether another send fits.
   bool has_room() const { return sends_.size() < kMaxSends; }
@@ -55,13 +55,13 @@ class SendBatch {
   // Sends everything added (the sockets are non-blocking: nothing waits) and
   // returns the sends with their results, valid until the next add().
   std::vector<Send>& run();
-  // Forgets the sends run() returned and frees the gathered bytes.
+  // Forgets the sends run() returned; the gathering space is reused.
   void clear();
 
  private:
   static constexpr size_t kMaxSends = 128;
   static constexpr ssize_t kPending = -2;
-  static constexpr size_t kGatherBytes = 256 * 1024;
+  static constexpr size_t kGatherSpaceBytes = 256 * 1024;  // for all of a batch's gathered sends
 
   static void send_directly(Send& send);
 
