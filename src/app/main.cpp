@@ -62,6 +62,7 @@ int main(int argc, char** argv) {
   const app::Options& options = parsed.options;
   util::LogLevel level;
   if (util::parse_log_level(options.log_level, level)) util::set_log_level(level);
+  util::set_log_rate(options.log_rate);
   std::signal(SIGPIPE, SIG_IGN);
 
   const app::ServerConfig config = app::make_server_config(options);

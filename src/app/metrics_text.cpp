@@ -7,6 +7,8 @@
 #include <fstream>
 
 #include "net/connection.h"
+#include "util/log.h"
+#include "ws/deflate.h"
 
 namespace pushwire::app {
 
@@ -59,6 +61,18 @@ std::string metrics_text(transports::Context& context) {
          get(m.slow_subscribers_disconnected_total));
   metric(out, "pushwire_gaps_total", "counter", "Resumes that could not be complete (gap signalled).",
          get(m.gaps_total));
+  metric(out, "pushwire_lingering_closes_total", "counter",
+         "Closes begun by the server that then drained the client's input until it closed too (at most --linger).",
+         static_cast<double>(net::Lingering::started_total()));
+  metric(out, "pushwire_ws_inflate_states", "gauge",
+         "WebSocket inflate states held now; none outlives a message (client_no_context_takeover).",
+         static_cast<double>(ws::Inflater::states_held()));
+  metric(out, "pushwire_log_lines_suppressed_total", "counter",
+         "Log lines held back by --log-rate (refused requests, protocol errors, slow subscribers).",
+         static_cast<double>(util::log_lines_suppressed()));
+  metric(out, "pushwire_static_refused_total", "counter",
+         "--static requests refused: dot names, links out of the directory, files over --static-max-bytes.",
+         get(m.static_refused_total));
   metric(out, "pushwire_channels", "gauge", "Channels with kept messages.",
          static_cast<double>(context.broker.channel_count()));
   metric(out, "pushwire_broker_available", "gauge", "1 when publishes can be acknowledged on every thread (with --redis: each reaches Redis), else 0.",

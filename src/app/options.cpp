@@ -165,12 +165,23 @@ const std::vector<Flag>& flags() {
        }},
       {"redis", "URL", Kind::text, [](Options& o, const Value& v) { return set_redis(o, std::get<S>(v)); }},
       {"static", "DIR", Kind::text, [](Options& o, const Value& v) { return set_static_dir(o, std::get<S>(v)); }},
+      {"static-max-bytes", "N", Kind::integer,
+       [](Options& o, const Value& v) {
+         return set_integer(o.static_max_bytes, std::get<int64_t>(v), 1, int64_t{1} << 40);
+       }},
       {"max-pending-bytes", "N", Kind::integer,
        [](Options& o, const Value& v) {
          return set_integer(o.max_pending_bytes, std::get<int64_t>(v), 1024, int64_t{1} << 30);
        }},
       {"idle-timeout", "S", Kind::seconds,
        [](Options& o, const Value& v) { return set_seconds(o.idle_timeout_s, std::get<double>(v)); }},
+      {"linger", "S", Kind::seconds,
+       [](Options& o, const Value& v) -> Error {
+         const double s = std::get<double>(v);
+         if (!(s >= 0 && s <= 60)) return concat(s, " is out of range (0 to 60 seconds)");
+         o.linger_s = s;
+         return {};
+       }},
       {"ws-deflate", "", Kind::toggle,
        [](Options& o, const Value& v) -> Error {
          o.ws_deflate = std::get<bool>(v);
@@ -178,6 +189,8 @@ const std::vector<Flag>& flags() {
        }},
       {"log-level", "LEVEL", Kind::text,
        [](Options& o, const Value& v) { return set_log_level(o, std::get<S>(v)); }},
+      {"log-rate", "N", Kind::integer,
+       [](Options& o, const Value& v) { return set_integer(o.log_rate, std::get<int64_t>(v), 1, 1'000'000); }},
   };
   return table;
 }
@@ -438,6 +451,10 @@ Listening:
                          (default: the number of CPU cores)
   --idle-timeout S       close a keep-alive connection that has had no request
                          for S seconds (default: 60)
+  --linger S             after the server closes a connection, read and drop
+                         what the client still sends until it closes too, for
+                         at most S seconds, so that it sees the answer rather
+                         than a reset; 0 to 60, 0: off (default: 2)
 
 Publishing and browsers:
   --publish-key KEY      require "Authorization: Bearer KEY" on every publish;
@@ -476,11 +493,17 @@ Scale-out and files:
                          --history and --history-ttl
                          (default: none, channels live in this process)
   --static DIR           serve the files of DIR under / instead of the built-in
-                         demo page (default: the built-in demo)
+                         demo page (default: the built-in demo); symlinks
+                         out of DIR and names starting with a dot are not served
+  --static-max-bytes N   largest file --static serves; bigger ones get 413
+                         (default: 67108864)
 
 Other:
   --config FILE          read settings from a TOML file (see above)
   --log-level LEVEL      error, warn, info or debug (default: info)
+  --log-rate N           lines a second of each kind that clients can cause
+                         (refused requests, protocol errors, slow subscribers);
+                         the rest are counted in one line (default: 10)
   -h, --help             show this help and exit
   --version              show the version and exit
 

@@ -20,10 +20,13 @@ struct Options {
   size_t max_message_bytes = 65536;
   std::string redis_url;                  // empty = in-memory broker
   std::string static_dir;                 // empty = built-in demo
+  size_t static_max_bytes = 64 << 20;     // largest file --static serves
   size_t max_pending_bytes = 1 << 20;     // unsent bytes a subscriber may have before it is cut off
   double idle_timeout_s = 60;             // keep-alive connection with no request in flight
+  double linger_s = 2;                    // lingering close: how long input is drained after a close
   bool ws_deflate = true;
   std::string log_level = "info";         // error, warn, info or debug
+  int log_rate = 10;                      // lines a second per kind of client-caused log line
 };
 
 struct ParseResult {

@@ -2,6 +2,8 @@
 
 #include "app/options.h"
 
+#include <algorithm>
+
 namespace pushwire::app {
 
 ServerConfig make_server_config(const Options& options) {
@@ -10,6 +12,8 @@ ServerConfig make_server_config(const Options& options) {
   config.port = options.listen_port;
   config.threads = options.threads;
   config.static_dir = options.static_dir;
+  config.static_max_bytes = options.static_max_bytes;
+  config.linger_ms = static_cast<int64_t>(options.linger_s * 1000);
   config.history.max_messages = options.history;
   config.history.ttl_ms = static_cast<int64_t>(options.history_ttl_s * 1000);
   config.http.limits.max_header_bytes = 16 * 1024;
@@ -19,6 +23,9 @@ ServerConfig make_server_config(const Options& options) {
   config.transports.publish_key = options.publish_key;
   config.transports.max_message_bytes = options.max_message_bytes;
   config.transports.heartbeat_ms = static_cast<int64_t>(options.heartbeat_s * 1000);
+  // Ticks a quarter of a heartbeat apart (at most a second), so a heartbeat is
+  // never more than an eighth of its interval early or late.
+  config.transports.tick_ms = std::clamp<int64_t>(config.transports.heartbeat_ms / 4, 50, 1000);
   config.transports.max_pending_bytes = options.max_pending_bytes;
   config.transports.ws_deflate = options.ws_deflate;
   if (!options.redis_url.empty()) {

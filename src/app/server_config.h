@@ -16,6 +16,8 @@ struct ServerConfig {
   uint16_t port = 8080;
   unsigned threads = 1;
   std::string static_dir;
+  size_t static_max_bytes = 64 << 20;
+  int64_t linger_ms = 2000;
   core::HistoryLimits history;
   http::HttpSettings http;
   http::CorsPolicy cors{{"*"}};

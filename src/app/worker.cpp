@@ -17,7 +17,7 @@ Worker::Worker(const ServerConfig& config, broker::Broker* shared, const BrokerF
       own_broker_(shared ? nullptr : make_own(loop_.uv())),
       broker_(shared ? *shared : *own_broker_),
       context_{broker_, fanout_, loop_, config.transports, metrics},
-      static_files_(config.static_dir),
+      static_files_(config.static_dir, config.static_max_bytes, metrics.static_refused_total),
       listener_(loop_, [this](net::Connection& connection) {
         util::Metrics::add(context_.metrics.connections_total);
         connection.set_handler(
@@ -25,7 +25,8 @@ Worker::Worker(const ServerConfig& config, broker::Broker* shared, const BrokerF
       }) {
   broker_.attach(&fanout_);
   add_routes(router_, context_, static_files_);
-  loop_.set_tick([this](int64_t now_ms) { on_tick(now_ms); });
+  loop_.set_tick([this](int64_t now_ms) { on_tick(now_ms); }, config.transports.tick_ms);
+  loop_.lingering().set_duration_ms(config.linger_ms);
 }
 
 Worker::~Worker() { join(); }

@@ -17,7 +17,7 @@ void MemoryBroker::publish(std::string_view channel, std::string_view event, std
     message->seq = ++last_seq_;
     message->id = ids_.make_id(message->seq);
     message->time_ms = util::wall_ms();
-    core::History& history = channels_.of(message->channel, message->seq - 1);
+    core::History& history = channels_.for_message(*message);
     shared = std::move(message);
     history.append(shared, util::steady_ms());
     // Posting under the lock gives every thread the same per-channel order.
@@ -33,6 +33,7 @@ void MemoryBroker::replay(std::string_view channel, const std::string* since, Re
     std::lock_guard lock(mutex_);
     replay = channels_.replay(channel, cursor, last_seq_, util::steady_ms());
   }
+  replay.position = ids_.make_id(replay.resume_after);
   done(std::move(replay));
 }
 

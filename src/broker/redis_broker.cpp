@@ -228,6 +228,8 @@ void RedisBroker::apply_snapshot(redisReply* reply) {
       if (entry.seq > known && entry.seq > seen_seq_) take(make_message(channel, entry, ids_), steady_now - (wall_now - entry.time_ms));
   }
   seen_seq_ = std::max(seen_seq_, snapshot->seq);
+  // Channels Redis let expire before this load were never seen here.
+  channels_.assume_dropped_through(snapshot->seq);
   for (const std::string& payload : early_) {
     const auto entry = decode_announcement(payload);
     if (entry && entry->epoch == ids_.run_token()) take_announced(*entry, steady_now);
@@ -247,7 +249,7 @@ void RedisBroker::apply_snapshot(redisReply* reply) {
 }
 
 void RedisBroker::take(core::MessagePtr message, int64_t kept_since_ms) {
-  channels_.of(message->channel, message->seq - 1).append(message, kept_since_ms);
+  channels_.for_message(*message).append(message, kept_since_ms);
   if (fanout_) fanout_->post(std::move(message));
 }
 
@@ -319,7 +321,13 @@ void RedisBroker::replay(std::string_view channel, const std::string* since, Rep
     waiting_replays_.push_back({std::string(channel), *since, cursor.seq, util::steady_ms() + kReplayWaitMs, std::move(done)});
     return;
   }
-  done(channels_.replay(channel, cursor, seen_seq_, util::steady_ms()));
+  done(replay_now(channel, cursor, util::steady_ms()));
+}
+
+core::Replay RedisBroker::replay_now(std::string_view channel, const core::Cursor& cursor, int64_t now_ms) {
+  core::Replay replay = channels_.replay(channel, cursor, seen_seq_, now_ms);
+  replay.position = ids_.make_id(replay.resume_after);
+  return replay;
 }
 
 void RedisBroker::set_state(State state) {
@@ -369,7 +377,7 @@ void RedisBroker::run_waiting_replays() {
   }
   // Answered from the mirror now: caught up, or the id was never given out.
   for (WaitingReplay& w : due) {
-    w.done(channels_.replay(w.channel, core::Cursor::parse(&w.since, ids_), seen_seq_, now));
+    w.done(replay_now(w.channel, core::Cursor::parse(&w.since, ids_), now));
   }
 }
 

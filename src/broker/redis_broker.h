@@ -109,6 +109,7 @@ class RedisBroker final : public Broker {
   void answer_pending_publishes();  // the connection is gone or the server stops
   void release_waiting();
   void run_waiting_replays();  // those due: caught up, timed out, or not serving
+  core::Replay replay_now(std::string_view channel, const core::Cursor& cursor, int64_t now_ms);  // from the mirror
   void on_timer();
   void set_state(State state);
   void heard(uint64_t seq);

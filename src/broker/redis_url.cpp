@@ -6,6 +6,17 @@ namespace pushwire::broker {
 
 namespace {
 constexpr std::string_view kScheme = "redis://";
+
+// The URL as typed, with whatever stands between "://" (or the start) and the
+// last '@' before the path replaced: an error must not print a password.
+std::string without_credentials(std::string_view url) {
+  const size_t scheme_end = url.find("://");
+  const size_t authority = scheme_end == std::string_view::npos ? 0 : scheme_end + 3;
+  const size_t path = url.find('/', authority);
+  const size_t at = url.substr(0, path).rfind('@');
+  if (at == std::string_view::npos || at < authority) return std::string(url);
+  return std::string(url.substr(0, authority)) + "***" + std::string(url.substr(at));
+}
 }  // namespace
 
 std::string RedisEndpoint::display() const {
@@ -19,7 +30,7 @@ std::string RedisEndpoint::display() const {
 
 std::optional<RedisEndpoint> parse_redis_url(std::string_view url, std::string& error) {
   auto fail = [&](std::string why) {
-    error = "'" + std::string(url) + "' is not a Redis URL like redis://127.0.0.1:6379: " + why;
+    error = "'" + without_credentials(url) + "' is not a Redis URL like redis://127.0.0.1:6379: " + why;
     return std::nullopt;
   };
   if (!url.starts_with(kScheme)) return fail("it must begin with redis://");

@@ -2,8 +2,8 @@
 
 namespace pushwire::core {
 
-History::History(HistoryLimits limits, uint64_t evicted_through)
-    : limits_(limits), evicted_through_(evicted_through), last_seq_(evicted_through) {}
+History::History(HistoryLimits limits, uint64_t evicted_through, uint64_t last_seq)
+    : limits_(limits), evicted_through_(evicted_through), last_seq_(last_seq) {}
 
 void History::append(MessagePtr message, int64_t now_ms) {
   last_seq_ = message->seq;
@@ -27,7 +27,6 @@ void History::evict_front() {
 Replay History::replay(const Cursor& cursor, int64_t now_ms) {
   expire(now_ms);
   Replay out;
-  if (!entries_.empty()) out.newest = entries_.back().message;
   out.resume_after = last_seq_;
 
   uint64_t after = 0;

@@ -1,6 +1,7 @@
 #pragma once
 #include <cstdint>
 #include <deque>
+#include <string>
 #include <vector>
 
 #include "core/message.h"
@@ -13,8 +14,10 @@ namespace pushwire::core {
 struct Replay {
   std::vector<MessagePtr> messages;
   bool gap = false;
-  MessagePtr newest;          // the channel's newest kept message, if any
-  uint64_t resume_after = 0;  // live messages with seq <= this were covered here
+  uint64_t resume_after = 0;  // live messages with seq <= this were covered here: the channel's position
+  // resume_after as an id (set by the broker, which knows the id scheme): the
+  // cursor to resume from when no message came with this replay.
+  std::string position;
 };
 
 struct HistoryLimits {
@@ -28,7 +31,9 @@ class History {
  public:
   // `evicted_through`: the highest seq that may have existed in this channel
   // before this history began; cursors at or before it may have missed some.
-  History(HistoryLimits limits, uint64_t evicted_through);
+  History(HistoryLimits limits, uint64_t evicted_through) : History(limits, evicted_through, evicted_through) {}
+  // `last_seq`: the highest seq given out anywhere so far (a later cursor is not ours).
+  History(HistoryLimits limits, uint64_t evicted_through, uint64_t last_seq);
 
   void append(MessagePtr message, int64_t now_ms);
   void expire(int64_t now_ms);

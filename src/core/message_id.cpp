@@ -33,7 +33,7 @@ std::optional<uint64_t> IdScheme::parse(std::string_view id) const {
   const std::string_view digits = id.substr(run_.size() + 1);
   if (digits.size() > 1 && digits[0] == '0') return std::nullopt;
   uint64_t seq = 0;
-  if (!util::parse_whole_number(digits, seq) || seq == 0) return std::nullopt;
+  if (!util::parse_whole_number(digits, seq)) return std::nullopt;
   return seq;
 }
 

@@ -10,6 +10,8 @@ namespace pushwire::core {
 // `seq` the message's place in this run's publish order. An id from an earlier
 // run (or anything else that is not ours) is therefore recognised as unknown
 // instead of being misread as a position. Clients treat ids as opaque.
+// "<run>-0" names the position before the run's first message: the cursor an
+// empty channel gives a poller before anything was published.
 class IdScheme {
  public:
   IdScheme();                                  // a fresh random run token

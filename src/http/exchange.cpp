@@ -11,7 +11,7 @@ const CorsPolicy& Exchange::cors() const { return session_.cors(); }
 void Exchange::respond(int status, std::string_view content_type, std::string body, const HeaderList& headers) {
   if (started_ || finished_) return;
   ResponseHead head(status);
-  session_.cors().add_response_headers(request_, head);
+  if (cors_) session_.cors().add_response_headers(request_, head);
   if (!content_type.empty()) head.add("Content-Type", content_type);
   head.add(headers);
   if (!head.has("Cache-Control")) head.add("Cache-Control", "no-store");
@@ -37,7 +37,7 @@ void Exchange::respond_preflight(std::string_view methods) {
   if (started_ || finished_) return;
   const std::string allowed = std::string(methods) + ", OPTIONS";
   ResponseHead head(204);
-  session_.cors().add_preflight_headers(request_, allowed, head);
+  if (cors_) session_.cors().add_preflight_headers(request_, allowed, head);
   head.add("Allow", allowed);
   connection().write(std::move(head).finish(BodyFraming::none, 0, request_.keep_alive));
   finished_ = true;
@@ -45,17 +45,16 @@ void Exchange::respond_preflight(std::string_view methods) {
 }
 
 void Exchange::start_stream(int status, std::string_view content_type, const HeaderList& headers,
-                            BodyFraming framing) {
+                            BodyFraming framing, uint64_t content_length) {
   if (started_ || finished_) return;
   ResponseHead head(status);
-  session_.cors().add_response_headers(request_, head);
+  if (cors_) session_.cors().add_response_headers(request_, head);
   head.add("Content-Type", content_type);
   head.add(headers);
   if (!head.has("Cache-Control")) head.add("Cache-Control", "no-store");
   framing_ = framing;
   started_ = true;
-  const bool keep_alive = request_.keep_alive && framing == BodyFraming::chunked;
-  connection().write(std::move(head).finish(framing, 0, keep_alive));
+  connection().write(std::move(head).finish(framing, content_length, request_.keep_alive && delimits_body()));
 }
 
 void Exchange::send(net::OutChunk bytes) {
@@ -66,7 +65,7 @@ void Exchange::end() {
   if (!started_ || finished_) return;
   finished_ = true;
   if (framing_ == BodyFraming::chunked) connection().write(net::OutChunk::literal(kLastChunk));
-  session_.exchange_finished(framing_ == BodyFraming::chunked && request_.keep_alive);
+  session_.exchange_finished(delimits_body() && request_.keep_alive);
 }
 
 void Exchange::send_raw(std::string bytes) { connection().write(std::move(bytes)); }

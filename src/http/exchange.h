@@ -45,8 +45,10 @@ class Exchange {
 
   // A streamed response: headers now, body bytes with send(), end with end().
   // With chunked framing the caller sends ready-made chunks (so that one
-  // encoded chunk can be shared by many responses).
-  void start_stream(int status, std::string_view content_type, const HeaderList& headers, BodyFraming framing);
+  // encoded chunk can be shared by many responses); with content_length
+  // framing, exactly `content_length` bytes.
+  void start_stream(int status, std::string_view content_type, const HeaderList& headers, BodyFraming framing,
+                    uint64_t content_length = 0);
   void send(net::OutChunk bytes);
   void end();
 
@@ -59,16 +61,22 @@ class Exchange {
   // Cuts the connection without finishing the response (a slow subscriber).
   void abort();
 
+  // This response is for pages of this origin only: no CORS headers.
+  void without_cors() { cors_ = false; }
+
   void hold(std::unique_ptr<ExchangeState> state) { state_ = std::move(state); }
   ExchangeState* state() { return state_.get(); }
   bool finished() const { return finished_; }
 
  private:
   friend class HttpSession;
+  // Whether the client can tell where the body ends without the connection closing.
+  bool delimits_body() const { return framing_ == BodyFraming::chunked || framing_ == BodyFraming::content_length; }
   HttpSession& session_;
   Request request_;
   std::unique_ptr<ExchangeState> state_;
   BodyFraming framing_ = BodyFraming::content_length;
+  bool cors_ = true;
   bool started_ = false;
   bool finished_ = false;
 };

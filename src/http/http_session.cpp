@@ -1,5 +1,6 @@
 #include "http/http_session.h"
 
+#include "http/url.h"
 #include "net/event_loop.h"
 #include "util/log.h"
 
@@ -58,7 +59,7 @@ void HttpSession::dispatch(Request request) {
   const Request& req = exchange.request();
   std::string_view rest;
   const Router::Route* route = router_.match(req.path, rest);
-  PW_LOG(debug, connection_.peer(), " ", req.method, " ", req.target);
+  PW_LOG(debug, connection_.peer(), " ", req.method, " ", redacted_target(req.target));
   if (req.method == "OPTIONS" && route) {
     exchange.respond_preflight(route->methods);
   } else if (req.method == "OPTIONS" && req.path == "*") {
@@ -83,7 +84,7 @@ void HttpSession::reject(const RequestParser::Result& result) {
     status = 413;
     code = "too_large";
   }
-  PW_LOG(info, connection_.peer(), " refused (", status, "): ", result.error_reason);
+  PW_LOG_LIMITED("refused requests", info, connection_.peer(), " refused (", status, "): ", result.error_reason);
   closing_ = true;
   Request none;
   none.keep_alive = false;

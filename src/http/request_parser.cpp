@@ -55,6 +55,18 @@ bool expects_100_continue(const Request& request) {
   return false;
 }
 
+// What would let a lenient proxy in front and this server disagree on where
+// a request ends or which site it is for: a missing or repeated Host on
+// HTTP/1.1 (RFC 9112 3.2), and Transfer-Encoding on HTTP/1.0, whose framing
+// must be treated as faulty (RFC 9112 6.1).
+std::string_view check_framing_and_host(const Request& request) {
+  const size_t hosts = request.header_count("host");
+  if (hosts > 1) return "Host appears more than once";
+  if (request.http_minor >= 1 && hosts == 0) return "HTTP/1.1 requests need a Host header";
+  if (request.http_minor == 0 && request.header("transfer-encoding")) return "HTTP/1.0 requests cannot use Transfer-Encoding";
+  return {};
+}
+
 RequestParser::Result progress(size_t consumed, bool request_ready) {
   RequestParser::Result result;
   result.consumed = consumed;
@@ -80,6 +92,17 @@ struct RequestParser::State {
   Request request;
   std::string field, value;  // the header being read
   bool chunk_over_limit = false;  // on_chunk_header stopped llhttp
+  // llhttp joins obs-fold continuation lines into the value; the raw head is
+  // watched for a line that starts with whitespace instead.
+  bool folded_line = false;
+  char last_head_byte = 0;
+
+  void watch_head(std::string_view raw) {
+    for (char c : raw) {
+      if (last_head_byte == '\n' && (c == ' ' || c == '\t')) folded_line = true;
+      last_head_byte = c;
+    }
+  }
   Result failure;                 // once set, the answer to every later feed
 
   Result fail(size_t consumed, ParseError error, std::string_view reason) {
@@ -97,6 +120,8 @@ struct RequestParser::State {
     for (const Header& h : request.headers) {
       if (!is_token(h.name)) return "invalid header name";
     }
+    if (folded_line) return "a header line continued by obs-fold (leading whitespace)";
+    if (auto reason = check_framing_and_host(request); !reason.empty()) return reason;
     if (request.target == "*") {
       if (request.method != "OPTIONS") return "request-target * is only for OPTIONS";
       request.path = "*";
@@ -117,6 +142,8 @@ struct RequestParser::State {
     request = {};
     phase = Phase::head;
     head_bytes = body_bytes = 0;
+    folded_line = false;
+    last_head_byte = 0;
     if (llhttp_get_errno(&llhttp) == HPE_PAUSED_UPGRADE) {
       llhttp_resume_after_upgrade(&llhttp);
     } else {
@@ -242,6 +269,7 @@ RequestParser::Result RequestParser::feed(std::string_view bytes) {
       return s.fail(offset, ParseError::bad_request, llhttp_get_error_reason(&s.llhttp));
     }
     (phase == Phase::head ? s.head_bytes : s.body_bytes) += used;
+    if (phase == Phase::head) s.watch_head(input.substr(0, used));
     if (s.head_bytes > s.limits.max_header_bytes) {
       return s.fail(offset, ParseError::headers_too_large, "request headers too large");
     }

@@ -32,6 +32,9 @@ ResponseHead::ResponseHead(int status) {
   out_ += ' ';
   out_ += status_reason(status);
   out_ += "\r\n";
+  // No response of ours is meant to be sniffed into another type (a JSONP or
+  // JSON body read as HTML, a text file run as script).
+  out_ += "X-Content-Type-Options: nosniff\r\n";
 }
 
 void ResponseHead::add(std::string_view name, std::string_view value) {

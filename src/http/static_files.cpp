@@ -1,78 +1,124 @@
 #include "http/static_files.h"
 
-#include <filesystem>
-#include <fstream>
-#include <sstream>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <climits>
+#include <cstdlib>
 
 #include "http/embedded_assets.h"
 #include "http/exchange.h"
+#include "http/file_send.h"
+#include "http/static_policy.h"
 
 namespace pushwire::http {
 
 namespace {
-bool ends_with(std::string_view s, std::string_view suffix) { return s.ends_with(suffix); }
 
-bool is_safe_path(std::string_view path) {
+// Whether a decoded path may name a file: absolute, no segment starting with
+// a dot (which also rules out "." and ".."), no backslash or NUL.
+bool is_servable_path(std::string_view path) {
   if (path.empty() || path.front() != '/') return false;
-  return path.find("/..") == std::string_view::npos && path.find('\\') == std::string_view::npos &&
-         path.find('\0') == std::string_view::npos;
-}
-}  // namespace
-
-std::string_view content_type_for(std::string_view path) {
-  if (ends_with(path, ".html")) return "text/html; charset=utf-8";
-  if (ends_with(path, ".js") || ends_with(path, ".mjs")) return "text/javascript; charset=utf-8";
-  if (ends_with(path, ".css")) return "text/css; charset=utf-8";
-  if (ends_with(path, ".svg")) return "image/svg+xml";
-  if (ends_with(path, ".png")) return "image/png";
-  if (ends_with(path, ".json")) return "application/json";
-  if (ends_with(path, ".map")) return "application/json";
-  if (ends_with(path, ".ico")) return "image/x-icon";
-  if (ends_with(path, ".txt")) return "text/plain; charset=utf-8";
-  return "application/octet-stream";
+  if (path.find('\\') != std::string_view::npos || path.find('\0') != std::string_view::npos) return false;
+  return path.find("/.") == std::string_view::npos;
 }
 
-StaticFiles::StaticFiles(std::string directory) : directory_(std::move(directory)) {}
+std::string real_path(const std::string& path) {
+  char resolved[PATH_MAX];
+  return ::realpath(path.c_str(), resolved) ? std::string(resolved) : std::string();
+}
 
-bool StaticFiles::load(std::string_view path, std::string& bytes) const {
-  if (directory_.empty()) {
-    for (const EmbeddedAsset& asset : embedded_assets()) {
-      if (asset.path == path) {
-        bytes = asset.bytes;
-        return true;
-      }
-    }
+// Answers the methods a file allows; true when the caller should send it.
+bool allows_method(Exchange& exchange) {
+  const std::string& method = exchange.request().method;
+  if (method == "OPTIONS") {
+    exchange.respond_preflight("GET, HEAD");
     return false;
   }
-  if (!is_safe_path(path)) return false;
-  std::error_code error;
-  if (!std::filesystem::is_regular_file(directory_ + std::string(path), error)) return false;
-  std::ifstream file(directory_ + std::string(path), std::ios::binary);
-  if (!file) return false;
-  std::ostringstream content;
-  content << file.rdbuf();
-  if (file.bad()) return false;
-  bytes = std::move(content).str();
+  if (method != "GET" && method != "HEAD") {
+    exchange.respond_error(405, "method_not_allowed", "files answer GET only", {{"Allow", "GET, HEAD, OPTIONS"}});
+    return false;
+  }
   return true;
+}
+
+void not_found(Exchange& exchange, std::string_view path) {
+  exchange.respond_error(404, "not_found", "no such endpoint or file: " + std::string(path));
+}
+
+}  // namespace
+
+StaticFiles::StaticFiles(std::string directory, uint64_t max_bytes, std::atomic<uint64_t>& refused)
+    : max_bytes_(max_bytes), refused_(refused) {
+  if (!directory.empty()) {
+    // Unresolvable now (removed since the flag was read): kept as given, so that nothing matches it.
+    std::string real = real_path(directory);
+    if (real.empty()) real = directory;
+    directory_ = real.ends_with('/') ? real : real + '/';
+    return;
+  }
+  for (const EmbeddedAsset& asset : embedded_assets())
+    embedded_csp_.emplace(asset.path, static_csp(asset.path, asset.path.ends_with(".html") ? asset.bytes : ""));
 }
 
 void StaticFiles::serve(Exchange& exchange, std::string_view path) const {
   const std::string file_path = path == "/" ? std::string("/index.html") : std::string(path);
-  std::string bytes;
-  if (!load(file_path, bytes)) {
-    exchange.respond_error(404, "not_found", "no such endpoint or file: " + std::string(path));
+  if (directory_.empty()) serve_embedded(exchange, file_path);
+  else serve_from_directory(exchange, file_path);
+}
+
+void StaticFiles::serve_embedded(Exchange& exchange, const std::string& path) const {
+  for (const EmbeddedAsset& asset : embedded_assets()) {
+    if (asset.path != path) continue;
+    if (allows_method(exchange))
+      exchange.respond(200, content_type_for(path), std::string(asset.bytes),
+                       static_file_headers(path, embedded_csp_.at(asset.path)));
     return;
   }
-  const std::string& method = exchange.request().method;
-  if (method == "OPTIONS") {
-    exchange.respond_preflight("GET, HEAD");
+  not_found(exchange, path);
+}
+
+std::string StaticFiles::resolve(const std::string& path) const {
+  if (!is_servable_path(path)) return {};
+  std::string real = real_path(directory_ + path.substr(1));
+  if (real.size() <= directory_.size() || !real.starts_with(directory_)) return {};
+  // The link-free path may still hold a dot name that a link's name hid.
+  if (!is_servable_path(std::string_view(real).substr(directory_.size() - 1))) return {};
+  return real;
+}
+
+void StaticFiles::serve_from_directory(Exchange& exchange, const std::string& path) const {
+  // An operator's files are for the pages of this origin, not for any site's
+  // scripts to read (the built-in demo and client are public and keep CORS).
+  exchange.without_cors();
+  const std::string real = resolve(path);
+  if (real.empty()) {
+    refused_.fetch_add(1, std::memory_order_relaxed);
+    not_found(exchange, path);
     return;
   }
-  if (method != "GET" && method != "HEAD") {
-    exchange.respond_error(405, "method_not_allowed", "files answer GET only", {{"Allow", "GET, HEAD, OPTIONS"}});
+  // O_NOFOLLOW: the canonical path has no link left, so a link put there since is refused.
+  const int fd = ::open(real.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  struct stat info {};
+  if (fd < 0 || ::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
+    if (fd >= 0) ::close(fd);
+    not_found(exchange, path);
     return;
   }
-  exchange.respond(200, content_type_for(file_path), std::move(bytes), {{"Cache-Control", "no-cache"}});
+  if (static_cast<uint64_t>(info.st_size) > max_bytes_) {
+    ::close(fd);
+    refused_.fetch_add(1, std::memory_order_relaxed);
+    exchange.respond_error(413, "too_large", "the file is larger than --static-max-bytes");
+    return;
+  }
+  if (!allows_method(exchange)) {
+    ::close(fd);
+    return;
+  }
+  exchange.start_stream(200, content_type_for(path), static_file_headers(path, static_csp(path)),
+                        BodyFraming::content_length, static_cast<uint64_t>(info.st_size));
+  FileSend::start(exchange, fd, static_cast<uint64_t>(info.st_size));
 }
 
 }  // namespace pushwire::http

@@ -20,6 +20,10 @@ bool starts_with_ignoring_case(std::string_view s, std::string_view prefix) {
          });
 }
 
+bool equals_ignoring_case(std::string_view s, std::string_view lower) {
+  return s.size() == lower.size() && starts_with_ignoring_case(s, lower);
+}
+
 // The part of an absolute-form target after its authority, or nullopt if it is not one.
 std::optional<std::string_view> strip_scheme_and_authority(std::string_view target) {
   for (std::string_view scheme : {"http://", "https://"}) {
@@ -91,6 +95,25 @@ std::optional<std::vector<std::pair<std::string, std::string>>> parse_query(
     params.emplace_back(std::move(*name), std::move(*value));
   }
   return params;
+}
+
+std::string redacted_target(std::string_view target) {
+  const size_t query_start = target.find('?');
+  if (query_start == std::string_view::npos) return std::string(target);
+  std::string out(target.substr(0, query_start + 1));
+  std::string_view rest = target.substr(query_start + 1);
+  while (true) {
+    const size_t piece_end = std::min(rest.find('&'), rest.size());
+    const std::string_view piece = rest.substr(0, piece_end);
+    const size_t equals = piece.find('=');
+    const std::string_view raw_name = piece.substr(0, equals);
+    const auto name = percent_decode(raw_name, true);
+    const bool secret = name && (equals_ignoring_case(*name, "key") || equals_ignoring_case(*name, "token"));
+    out += secret && equals != std::string_view::npos ? std::string(raw_name) + "=***" : std::string(piece);
+    if (piece_end == rest.size()) return out;
+    out += '&';
+    rest.remove_prefix(piece_end + 1);
+  }
 }
 
 }  // namespace pushwire::http

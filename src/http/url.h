@@ -31,4 +31,8 @@ std::optional<std::string> decode_path(std::string_view encoded);
 std::optional<std::vector<std::pair<std::string, std::string>>> parse_query(
     std::string_view encoded);
 
+// The request-target for a log line: the values of query parameters that carry
+// secrets (key, token, in any case, encoded or not) replaced by "***".
+std::string redacted_target(std::string_view target);
+
 }  // namespace pushwire::http

@@ -123,7 +123,7 @@ void Connection::on_alloc(uv_handle_t* handle, size_t, uv_buf_t* buf) {
 void Connection::on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf) {
   auto* self = static_cast<Connection*>(stream->data);
   if (nread < 0) {
-    if (nread != UV_EOF) PW_LOG(debug, "read from ", self->peer(), ": ", uv_strerror(static_cast<int>(nread)));
+    if (nread != UV_EOF) PW_LOG_LIMITED("read errors", debug, "read from ", self->peer(), ": ", uv_strerror(static_cast<int>(nread)));
     self->close_handle(nread != UV_EOF);
     return;
   }
@@ -301,16 +301,27 @@ void Connection::finish_close() {
   }
 }
 
-void Connection::on_shutdown_done(uv_shutdown_t* req, int) {
+void Connection::on_shutdown_done(uv_shutdown_t* req, int status) {
   auto* self = static_cast<Connection*>(req->data);
   delete req;
-  self->close_handle(false);
+  if (status != 0 || self->state_ != State::closing_after_flush || self->loop().lingering().duration_ms() == 0) {
+    self->close_handle(false);
+    return;
+  }
+  // The client may still be sending (more of a body, the rest of a frame),
+  // even when nothing is unread at this moment. Its input is dropped from
+  // here on (on_read passes nothing on); its own close or the deadline ends it.
+  self->state_ = State::lingering;
+  self->loop().lingering().add(self, self->loop().now_ms());
+  if (uv_read_start(reinterpret_cast<uv_stream_t*>(&self->tcp_), on_alloc, on_read) == 0) self->reading_ = true;
+  else self->close_handle(false);
 }
 
 void Connection::abort() { close_handle(true); }
 
 void Connection::close_handle(bool reset) {
   if (state_ == State::closed) return;
+  if (state_ == State::lingering) loop().lingering().remove(this);
   state_ = State::closed;
   reading_ = false;
   queued_.clear();

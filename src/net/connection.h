@@ -41,7 +41,8 @@ class Connection : public util::SlabAllocated<Connection> {
     __builtin_prefetch(queued_.data() + queued_.size());
   }
 
-  // Sends what is queued, then closes. Reading stops at once.
+  // Sends what is queued, then closes: a FIN, then a lingering close until
+  // the client closes too (see Lingering). Reading stops at once.
   void close();
   // Drops what is queued and closes now (RST if possible).
   void abort();
@@ -71,7 +72,7 @@ class Connection : public util::SlabAllocated<Connection> {
   static void for_each(EventLoop& loop, void (*fn)(Connection&, int64_t), int64_t arg);
 
  private:
-  enum class State : uint8_t { open, closing_after_flush, closed };
+  enum class State : uint8_t { open, closing_after_flush, lingering, closed };
 
   explicit Connection(EventLoop& loop);
   ~Connection();

@@ -138,8 +138,14 @@ void EventLoop::on_async(uv_async_t* handle) {
   for (auto& task : tasks) task();
 }
 
+void EventLoop::set_tick(std::function<void(int64_t)> tick, int64_t period_ms) {
+  tick_ = std::move(tick);
+  uv_timer_start(&tick_timer_, on_tick, period_ms, period_ms);
+}
+
 void EventLoop::on_tick(uv_timer_t* handle) {
   auto* self = static_cast<EventLoop*>(handle->data);
+  self->lingering_.expire(self->now_ms());
   if (self->tick_) self->tick_(self->now_ms());
 }
 

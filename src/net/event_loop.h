@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "net/connection_handler.h"
+#include "net/lingering.h"
 #include "net/send_batch.h"
 
 namespace pushwire::net {
@@ -47,8 +48,8 @@ class EventLoop {
   // turn, since it may be replaced from within its own callback.
   void retire(std::unique_ptr<ConnectionHandler> handler) { retired_.push_back(std::move(handler)); }
 
-  // Called once a second on this thread with now_ms().
-  void set_tick(std::function<void(int64_t)> tick) { tick_ = std::move(tick); }
+  // Called every `period_ms` (default once a second) on this thread with now_ms().
+  void set_tick(std::function<void(int64_t)> tick, int64_t period_ms = 1000);
 
   // Lets run() return once every connection and listener is closed. Posting,
   // flushing and ticks go on until then.
@@ -59,6 +60,7 @@ class EventLoop {
   uv_buf_t read_buffer();
   void schedule_flush(Connection* connection);
   Connection*& connections() { return connections_; }  // head of Connection's intrusive list
+  Lingering& lingering() { return lingering_; }
 
  private:
   static void on_check(uv_check_t* handle);
@@ -75,6 +77,7 @@ class EventLoop {
   std::function<void(int64_t)> tick_;
   std::vector<char> read_buffer_;
   Connection* connections_ = nullptr;
+  Lingering lingering_;
   std::vector<Connection*> to_flush_;
   std::vector<Connection*> flushing_;
   std::deque<Connection*> backlog_;  // scheduled in an earlier turn, not written yet

@@ -61,7 +61,7 @@ void Listener::close() {
 void Listener::on_connection(uv_stream_t* server, int status) {
   auto* self = static_cast<Listener*>(server->data);
   if (status != 0) {
-    PW_LOG(warn, "accept: ", uv_strerror(status));
+    PW_LOG_LIMITED("accept errors", warn, "accept: ", uv_strerror(status));
     return;
   }
   if (Connection* c = Connection::accept(self->loop_, server)) self->on_connection_(*c);

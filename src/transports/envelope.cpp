@@ -23,16 +23,14 @@ std::string envelope_json(const core::Message& message) {
 
 const core::WireFormat kEnvelope(envelope_json);
 
-std::string poll_body(const std::vector<core::MessagePtr>& messages, const core::MessagePtr& newest, bool gap) {
+std::string poll_body(const std::vector<core::MessagePtr>& messages, std::string_view position, bool gap) {
   std::string out = "{\"messages\":[";
   for (size_t i = 0; i < messages.size(); ++i) {
     if (i) out += ',';
     out += messages[i]->encoded(kEnvelope);
   }
   out += "],\"last_id\":";
-  const core::MessagePtr& last = messages.empty() ? newest : messages.back();
-  if (last) util::append_json_string(out, last->id);
-  else out += "null";
+  util::append_json_string(out, messages.empty() ? position : std::string_view(messages.back()->id));
   out += gap ? ",\"gap\":true}" : ",\"gap\":false}";
   return out;
 }

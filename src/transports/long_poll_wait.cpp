@@ -13,31 +13,31 @@ std::string PollShape::wrap(std::string body) const {
 LongPollWait::LongPollWait(Context& context, http::Exchange& exchange, PollShape shape)
     : exchange_(exchange), shape_(std::move(shape)), timeout_(context.loop) {}
 
-void LongPollWait::start(Context& context, http::Exchange& exchange, const std::string& channel, int64_t timeout_ms,
-                         PollShape shape) {
+void LongPollWait::start(Context& context, http::Exchange& exchange, const std::string& channel,
+                         const std::string* since, int64_t timeout_ms, PollShape shape) {
   auto owned = std::unique_ptr<LongPollWait>(new LongPollWait(context, exchange, std::move(shape)));
   LongPollWait* wait = owned.get();
   exchange.hold(std::move(owned));
-  wait->listen(context, channel, since_param(exchange), [wait, timeout_ms](core::Replay replay) {
-    wait->newest_ = replay.newest;
+  wait->listen(context, channel, since, [wait, timeout_ms](core::Replay replay) {
+    wait->position_ = std::move(replay.position);
     if (!replay.messages.empty() || replay.gap || timeout_ms == 0) {
-      wait->answer(replay.messages, replay.newest, replay.gap);
+      wait->answer(replay.messages, wait->position_, replay.gap);
       return;
     }
-    wait->timeout_.start(timeout_ms, [wait] { wait->answer({}, wait->newest_, false); });
+    wait->timeout_.start(timeout_ms, [wait] { wait->answer({}, wait->position_, false); });
   });
 }
 
-void LongPollWait::on_message(const core::MessagePtr& message) { answer({message}, message, false); }
+void LongPollWait::on_message(const core::MessagePtr& message) { answer({message}, message->id, false); }
 
-void LongPollWait::on_shutdown() { answer({}, newest_, false); }
+void LongPollWait::on_shutdown() { answer({}, position_, false); }
 
-void LongPollWait::answer(const std::vector<core::MessagePtr>& messages, const core::MessagePtr& newest, bool gap) {
+void LongPollWait::answer(const std::vector<core::MessagePtr>& messages, std::string_view position, bool gap) {
   if (exchange_.finished()) return;
   // Inert from here on: the exchange (and this) may be freed only later.
   timeout_.stop();
   stop();
-  exchange_.respond(200, shape_.content_type, shape_.wrap(poll_body(messages, newest, gap)));
+  exchange_.respond(200, shape_.content_type, shape_.wrap(poll_body(messages, position, gap)));
 }
 
 }  // namespace pushwire::transports

@@ -24,20 +24,20 @@ struct PollShape {
 // report); otherwise with the first message published, or empty at timeout.
 class LongPollWait final : public http::ExchangeState, public ChannelListener {
  public:
-  static void start(Context& context, http::Exchange& exchange, const std::string& channel, int64_t timeout_ms,
-                    PollShape shape);
+  static void start(Context& context, http::Exchange& exchange, const std::string& channel, const std::string* since,
+                    int64_t timeout_ms, PollShape shape);
 
   void on_shutdown() override;
 
  private:
   LongPollWait(Context& context, http::Exchange& exchange, PollShape shape);
   void on_message(const core::MessagePtr& message) override;
-  void answer(const std::vector<core::MessagePtr>& messages, const core::MessagePtr& newest, bool gap);
+  void answer(const std::vector<core::MessagePtr>& messages, std::string_view position, bool gap);
 
   http::Exchange& exchange_;
   PollShape shape_;
   net::Timer timeout_;
-  core::MessagePtr newest_;
+  std::string position_;  // the channel's, as of the replay: the cursor of an answer without messages
 };
 
 }  // namespace pushwire::transports

@@ -9,28 +9,32 @@ namespace pushwire::transports {
 
 void handle_poll(Context& context, http::Exchange& exchange, std::string_view rest) {
   std::string channel;
-  if (!read_channel(exchange, rest, channel)) return;
-  context.broker.replay(channel, since_param(exchange), [&, token = BrokerWait::hold(exchange)](core::Replay replay) {
+  const std::string* since;
+  if (!read_channel(exchange, rest, channel) || !read_since(exchange, since)) return;
+  context.broker.replay(channel, since, [&, token = BrokerWait::hold(exchange)](core::Replay replay) {
     if (token.expired()) return;
     if (replay.gap) util::Metrics::add(context.metrics.gaps_total);
-    exchange.respond_json(200, poll_body(replay.messages, replay.newest, replay.gap));
+    exchange.respond_json(200, poll_body(replay.messages, replay.position, replay.gap));
   });
 }
 
 void handle_long_poll(Context& context, http::Exchange& exchange, std::string_view rest) {
   std::string channel;
+  const std::string* since;
   int64_t timeout_ms;
-  if (!read_channel(exchange, rest, channel) || !read_timeout_ms(exchange, timeout_ms)) return;
-  LongPollWait::start(context, exchange, channel, timeout_ms, PollShape::json());
+  if (!read_channel(exchange, rest, channel) || !read_since(exchange, since) || !read_timeout_ms(exchange, timeout_ms))
+    return;
+  LongPollWait::start(context, exchange, channel, since, timeout_ms, PollShape::json());
 }
 
 void handle_jsonp(Context& context, http::Exchange& exchange, std::string_view rest) {
   std::string channel, callback;
+  const std::string* since;
   int64_t timeout_ms;
-  if (!read_channel(exchange, rest, channel) || !read_callback(exchange, callback) ||
+  if (!read_channel(exchange, rest, channel) || !read_callback(exchange, callback) || !read_since(exchange, since) ||
       !read_timeout_ms(exchange, timeout_ms))
     return;
-  LongPollWait::start(context, exchange, channel, timeout_ms, PollShape::jsonp(callback));
+  LongPollWait::start(context, exchange, channel, since, timeout_ms, PollShape::jsonp(callback));
 }
 
 }  // namespace pushwire::transports

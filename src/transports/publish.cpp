@@ -1,24 +1,18 @@
 #include "transports/publish.h"
 
 #include "core/names.h"
+#include "http/bearer.h"
 #include "transports/broker_wait.h"
 #include "util/json_escape.h"
+#include "util/secret_equal.h"
 #include "util/utf8.h"
 
 namespace pushwire::transports {
 
 namespace {
 bool has_bearer(const http::Request& request, const std::string& key) {
-  const std::string* authorization = request.header("authorization");
-  if (!authorization) return false;
-  constexpr std::string_view kScheme = "Bearer ";
-  if (authorization->size() <= kScheme.size()) return false;
-  for (size_t i = 0; i < kScheme.size() - 1; ++i)
-    if (std::tolower(static_cast<unsigned char>((*authorization)[i])) !=
-        std::tolower(static_cast<unsigned char>(kScheme[i])))
-      return false;
-  if ((*authorization)[kScheme.size() - 1] != ' ') return false;
-  return std::string_view(*authorization).substr(kScheme.size()) == key;
+  const auto token = http::bearer_token(request);
+  return token && util::secret_equal(*token, key);
 }
 }  // namespace
 

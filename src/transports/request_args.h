@@ -12,6 +12,9 @@ namespace pushwire::transports {
 bool read_channel(http::Exchange& exchange, std::string_view rest, std::string& channel);
 bool read_timeout_ms(http::Exchange& exchange, int64_t& timeout_ms);  // ?timeout=S, default 30, at most 120
 bool read_callback(http::Exchange& exchange, std::string& callback);  // ?callback=FN for JSONP and iframe
+// ?since= of the poll-shaped techniques: nullptr when absent; 400 bad_since
+// when empty, "null"/"undefined" (a client's missing cursor) or not id-shaped.
+bool read_since(http::Exchange& exchange, const std::string*& since);
 
 // ?since=, or nullptr when absent.
 inline const std::string* since_param(const http::Exchange& exchange) {

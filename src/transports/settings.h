@@ -10,6 +10,7 @@ struct Settings {
   std::string publish_key;          // empty: publishing is open
   size_t max_message_bytes = 65536;
   int64_t heartbeat_ms = 15'000;
+  int64_t tick_ms = 1000;  // how often on_tick runs: heartbeats are due within half of it
   size_t max_pending_bytes = 1 << 20;
   bool ws_deflate = true;
 };

@@ -53,7 +53,9 @@ void StreamSubscription::after_send() {
 }
 
 void StreamSubscription::on_tick(int64_t now_ms) {
-  if (exchange_.finished() || now_ms - last_send_ms_ < context_.settings.heartbeat_ms) return;
+  // Due when the next tick would come later than the heartbeat's time.
+  const int64_t due_ms = last_send_ms_ + context_.settings.heartbeat_ms;
+  if (exchange_.finished() || now_ms + context_.settings.tick_ms / 2 < due_ms) return;
   // Heartbeats are constants of the style: shared, not copied.
   exchange_.send(net::OutChunk::literal(chunked_ ? std::string_view(style_.heartbeat_chunk) : style_.heartbeat));
   after_send();

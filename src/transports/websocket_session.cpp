@@ -10,6 +10,7 @@
 #include "transports/ws_frames.h"
 #include "util/json_escape.h"
 #include "util/log.h"
+#include "util/secret_equal.h"
 #include "util/slab_pool.h"
 #include "ws/close_codes.h"
 #include "ws/frame_writer.h"
@@ -122,7 +123,7 @@ void WebSocketSession::on_close(std::uint16_t code, std::string_view reason) {
 }
 
 void WebSocketSession::on_protocol_error(std::uint16_t code, std::string_view reason) {
-  PW_LOG(info, connection_.peer(), " websocket closed with ", code, ": ", reason);
+  PW_LOG_LIMITED("websocket closes", info, connection_.peer(), " websocket closed with ", code, ": ", reason);
   close_with(code, reason);
 }
 
@@ -138,7 +139,7 @@ void WebSocketSession::handle_op(const WsOp& op) {
       publish(op.channel, op.event, op.data, op.ref);
       break;
     case WsOp::Kind::auth:
-      if (context_.settings.publish_key.empty() || op.key == context_.settings.publish_key) {
+      if (context_.settings.publish_key.empty() || util::secret_equal(op.key, context_.settings.publish_key)) {
         authorized_ = true;
         send(ws_ok_frame(op.ref));
       } else {
@@ -249,7 +250,7 @@ void WebSocketSession::on_tick(int64_t now_ms) {
   const int64_t now_s = now_ms / 1000;
   const int64_t interval_s = std::max<int64_t>(1, context_.settings.heartbeat_ms / 1000);
   if (now_s - last_received_s_ > kMissedHeartbeats * interval_s) {
-    PW_LOG(info, connection_.peer(), " websocket silent for ", now_s - last_received_s_, " s, closing");
+    PW_LOG_LIMITED("websocket closes", info, connection_.peer(), " websocket silent for ", now_s - last_received_s_, " s, closing");
     close_with(ws::kCloseGoingAway, "no frames received");
     return;
   }

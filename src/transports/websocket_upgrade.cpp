@@ -1,8 +1,10 @@
 #include "transports/websocket_upgrade.h"
 
+#include "http/bearer.h"
 #include "transports/request_args.h"
 #include "transports/websocket_session.h"
 #include "util/log.h"
+#include "util/secret_equal.h"
 #include "ws/handshake.h"
 
 namespace pushwire::transports {
@@ -16,9 +18,9 @@ std::string_view header_or_empty(const http::Request& request, std::string_view 
 bool presents_publish_key(const http::Request& request, const std::string& key) {
   if (key.empty()) return true;
   const std::string* param = request.query_param("key");
-  if (param && *param == key) return true;
-  const std::string* authorization = request.header("authorization");
-  return authorization && *authorization == "Bearer " + key;
+  if (param && util::secret_equal(*param, key)) return true;
+  const auto token = http::bearer_token(request);
+  return token && util::secret_equal(*token, key);
 }
 }  // namespace
 

@@ -3,6 +3,7 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <atomic>
 #include <climits>
 #include <new>
 
@@ -12,6 +13,8 @@ namespace {
 
 // What Z_SYNC_FLUSH ends with, left out on the wire (RFC 7692 7.2.1).
 constexpr std::string_view kFlushTail{"\x00\x00\xff\xff", 4};
+
+std::atomic<int64_t> g_inflate_states{0};
 
 // zlib counts in uInt; larger buffers go through in pieces.
 constexpr std::size_t kMaxPiece = UINT_MAX;
@@ -85,7 +88,10 @@ std::string Deflater::compress(std::string_view message) {
 void Inflater::StreamEnd::operator()(z_stream_s* stream) const {
   inflateEnd(stream);
   delete stream;
+  g_inflate_states.fetch_sub(1, std::memory_order_relaxed);
 }
+
+int64_t Inflater::states_held() { return g_inflate_states.load(std::memory_order_relaxed); }
 
 Inflater::Inflater(bool context_takeover, std::size_t max_size)
     : context_takeover_(context_takeover), max_size_(std::min(max_size, std::string().max_size() - 1)) {}
@@ -95,6 +101,7 @@ Inflater::Result Inflater::inflate(std::string_view message, std::string& out) {
     auto stream = std::make_unique<z_stream>();
     if (inflateInit2(stream.get(), -MAX_WBITS) != Z_OK) throw std::bad_alloc();
     stream_.reset(stream.release());
+    g_inflate_states.fetch_add(1, std::memory_order_relaxed);
   }
   out.clear();
   std::size_t produced = 0;

@@ -45,6 +45,9 @@ class Inflater {
   // After too_big or corrupt the connection must be closed.
   Result inflate(std::string_view message, std::string& out);
 
+  // zlib inflate states held now by all Inflaters (for /metrics).
+  static int64_t states_held();
+
  private:
   struct StreamEnd {
     void operator()(z_stream_s* stream) const;

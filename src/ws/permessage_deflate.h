@@ -7,7 +7,8 @@ namespace pushwire::ws {
 
 // What permessage-deflate (RFC 7692) settled for one connection. The server
 // side is fixed: server_no_context_takeover, with a window of
-// kDeflaterWindowBits.
+// kDeflaterWindowBits; negotiate_deflate also always asks the client for
+// client_no_context_takeover, so that no inflate state outlives a message.
 struct DeflateParams {
   // The client resets its compressor after each message, so the server need
   // not keep an inflate state between messages.

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
-  assertEnvelope, channelName, datas, ids, poll, publish, publishMany, request, sleep,
+  assertEnvelope, assertId, channelName, datas, ids, poll, publish, publishMany, request, sleep,
 } from './lib/http.mjs';
 import { startServer } from './lib/server.mjs';
 
@@ -16,9 +16,13 @@ describe('Ajax polling', () => {
     const res = await request(server.base, `/poll/${channel}`);
     assert.equal(res.status, 200);
     assert.match(res.headers['content-type'], /application\/json/);
-    assert.deepEqual(res.json(), { messages: [], last_id: null, gap: false });
+    // last_id names where the empty channel stands: a cursor to send back.
+    const { last_id: position } = res.json();
+    assertId(position);
+    assert.deepEqual(res.json(), { messages: [], last_id: position, gap: false });
     assert.ok(res.elapsedMs < 1000, `took ${res.elapsedMs} ms`);
-    assert.deepEqual(await poll(server.base, channel, '0'), { messages: [], last_id: null, gap: false });
+    assert.deepEqual(await poll(server.base, channel, '0'), { messages: [], last_id: position, gap: false });
+    assert.deepEqual(await poll(server.base, channel, position), { messages: [], last_id: position, gap: false });
   });
 
   test('without since: no old messages, last_id is the newest', async () => {

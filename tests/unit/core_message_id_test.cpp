@@ -14,9 +14,15 @@ TEST(IdScheme, RoundTripsItsOwnIds) {
 
 TEST(IdScheme, RefusesIdsOfAnotherRunOrMalformedOnes) {
   IdScheme ids("abc123");
-  for (const char* bad : {"zzz999-42", "abc123-", "abc123", "abc123-0", "abc123-042", "abc123-4x", "abc123--4", "",
+  for (const char* bad : {"zzz999-42", "abc123-", "abc123", "abc123-00", "abc123-042", "abc123-4x", "abc123--4", "",
                           "abc123-99999999999999999999999"})
     EXPECT_FALSE(ids.parse(bad).has_value()) << bad;
+}
+
+TEST(IdScheme, TheRunsStartIsPositionZero) {
+  IdScheme ids("abc123");
+  EXPECT_EQ(ids.make_id(0), "abc123-0");
+  EXPECT_EQ(ids.parse("abc123-0"), 0u);
 }
 
 TEST(IdScheme, EachRunDrawsADifferentTokenOfIdCharacters) {

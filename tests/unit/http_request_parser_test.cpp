@@ -52,7 +52,7 @@ std::string value_of(const std::string* value) { return value ? *value : "<missi
 
 // A request head of exactly `size` bytes, padded with a header.
 std::string head_of_size(size_t size) {
-  std::string head = "GET /pad HTTP/1.1\r\nX-Pad: \r\n\r\n";
+  std::string head = "GET /pad HTTP/1.1\r\nHost: h\r\nX-Pad: \r\n\r\n";
   head.insert(head.find("\r\n\r\n"), size - head.size(), 'p');
   return head;
 }
@@ -92,7 +92,7 @@ TEST(RequestParser, ParsesASimpleGet) {
 
 TEST(RequestParser, KeepsRepeatedHeadersInOrder) {
   Request r = parse_one(
-      "GET / HTTP/1.1\r\nAccept: a\r\nX-Other: 1\r\nACCEPT: b\r\naccept: c\r\n\r\n");
+      "GET / HTTP/1.1\r\nHost: h\r\nAccept: a\r\nX-Other: 1\r\nACCEPT: b\r\naccept: c\r\n\r\n");
   std::vector<std::string> accepts;
   for (const Header& h : r.headers) {
     if (h.name == "accept") accepts.push_back(h.value);
@@ -103,7 +103,7 @@ TEST(RequestParser, KeepsRepeatedHeadersInOrder) {
 
 TEST(RequestParser, JoinsTheLinesOfAListHeader) {
   Request r = parse_one(
-      "GET / HTTP/1.1\r\nConnection: keep-alive\r\nX-Other: 1\r\nconnection: Upgrade, x\r\n"
+      "GET / HTTP/1.1\r\nHost: h\r\nConnection: keep-alive\r\nX-Other: 1\r\nconnection: Upgrade, x\r\n"
       "Connection:\r\nConnection: last\r\n\r\n");
   EXPECT_EQ(r.header_list("connection"), "keep-alive, Upgrade, x, last");  // the empty line adds nothing
   EXPECT_EQ(r.header_count("connection"), 4u);
@@ -113,8 +113,8 @@ TEST(RequestParser, JoinsTheLinesOfAListHeader) {
 }
 
 TEST(RequestParser, KeepAliveRules) {
-  EXPECT_TRUE(parse_one("GET / HTTP/1.1\r\n\r\n").keep_alive);
-  EXPECT_FALSE(parse_one("GET / HTTP/1.1\r\nConnection: close\r\n\r\n").keep_alive);
+  EXPECT_TRUE(parse_one("GET / HTTP/1.1\r\nHost: h\r\n\r\n").keep_alive);
+  EXPECT_FALSE(parse_one("GET / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n").keep_alive);
   Request old = parse_one("GET / HTTP/1.0\r\n\r\n");
   EXPECT_EQ(old.http_minor, 0);
   EXPECT_FALSE(old.keep_alive);
@@ -123,7 +123,7 @@ TEST(RequestParser, KeepAliveRules) {
 
 TEST(RequestParser, ReadsAContentLengthBody) {
   Request r = parse_one(
-      "POST /pub/news?event=alert HTTP/1.1\r\nContent-Length: 11\r\n\r\nhello world");
+      "POST /pub/news?event=alert HTTP/1.1\r\nHost: h\r\nContent-Length: 11\r\n\r\nhello world");
   EXPECT_EQ(r.method, "POST");
   EXPECT_EQ(r.path, "/pub/news");
   EXPECT_EQ(r.body, "hello world");
@@ -131,7 +131,7 @@ TEST(RequestParser, ReadsAContentLengthBody) {
 
 TEST(RequestParser, DeChunksABodyWithExtensionsAndTrailers) {
   Request r = parse_one(
-      "POST /pub/c HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
+      "POST /pub/c HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
       "5;flag;name=value\r\nhello\r\n"
       "1\r\n \r\n"
       "5;ext=\"quoted\";flag\r\nworld\r\n"
@@ -142,7 +142,7 @@ TEST(RequestParser, DeChunksABodyWithExtensionsAndTrailers) {
 }
 
 const std::string kFirst = "GET /one HTTP/1.1\r\nHost: h\r\n\r\n";
-const std::string kSecond = "POST /two HTTP/1.1\r\nContent-Length: 3\r\n\r\nabc";
+const std::string kSecond = "POST /two HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\n\r\nabc";
 const std::string kThird = "GET /three?x=1 HTTP/1.1\r\nHost: h\r\n\r\n";
 const std::string kPipeline = kFirst + kSecond + kThird;
 
@@ -192,15 +192,15 @@ void expect_same_as_whole(const Outcome& whole, const Outcome& pieces, size_t pi
 
 TEST(RequestParser, GivesTheSameRequestsWhateverTheSplit) {
   const std::string input = kPipeline +
-                            "POST /pub/c?event=e HTTP/1.1\r\nTransfer-Encoding: chunked\r\n"
-                            "X-Folded: a\r\n b\r\n\r\n"
+                            "POST /pub/c?event=e HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n"
+                            "X-Spaced: a b\r\n\r\n"
                             "3;x=y\r\nabc\r\n2\r\nde\r\n0\r\nT: v\r\n\r\n"
                             "GET /last HTTP/1.0\r\n\r\n";
   Outcome whole = feed_all(input);
   ASSERT_EQ(whole.last.error, ParseError::none);
   ASSERT_EQ(whole.requests.size(), 5u);
   EXPECT_EQ(whole.requests[3].body, "abcde");
-  EXPECT_EQ(value_of(whole.requests[3].header("x-folded")), "a b");
+  EXPECT_EQ(value_of(whole.requests[3].header("x-spaced")), "a b");
   for (size_t piece : {1, 2, 3, 7, 64}) {
     expect_same_as_whole(whole, feed_in_pieces(input, piece), piece);
   }
@@ -208,7 +208,7 @@ TEST(RequestParser, GivesTheSameRequestsWhateverTheSplit) {
 
 TEST(RequestParser, GivesTheSameRequestsForEveryTwoPieceSplit) {
   const std::string input =
-      "POST /pub/c HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3;x\r\nabc\r\n0\r\n\r\n" +
+      "POST /pub/c HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n3;x\r\nabc\r\n0\r\n\r\n" +
       kPipeline;
   Outcome whole = feed_all(input);
   for (size_t split = 1; split < input.size(); ++split) {
@@ -246,16 +246,16 @@ TEST(RequestParser, StopsAfterTheHeadOfAnUpgrade) {
 }
 
 TEST(RequestParser, AnUpgradeHeaderWithoutConnectionUpgradeIsNotAnUpgrade) {
-  EXPECT_FALSE(parse_one("GET /ws HTTP/1.1\r\nUpgrade: websocket\r\n\r\n").upgrade);
+  EXPECT_FALSE(parse_one("GET /ws HTTP/1.1\r\nHost: h\r\nUpgrade: websocket\r\n\r\n").upgrade);
 }
 
 TEST(RequestParser, AcceptsAsteriskOnlyForOptions) {
-  EXPECT_EQ(parse_one("OPTIONS * HTTP/1.1\r\n\r\n").path, "*");
-  EXPECT_EQ(feed_all("GET * HTTP/1.1\r\n\r\n").last.error, ParseError::bad_request);
+  EXPECT_EQ(parse_one("OPTIONS * HTTP/1.1\r\nHost: h\r\n\r\n").path, "*");
+  EXPECT_EQ(feed_all("GET * HTTP/1.1\r\nHost: h\r\n\r\n").last.error, ParseError::bad_request);
 }
 
 TEST(RequestParser, ReducesAbsoluteFormToItsPath) {
-  Request r = parse_one("GET http://example.com/poll/a?since=0 HTTP/1.1\r\n\r\n");
+  Request r = parse_one("GET http://example.com/poll/a?since=0 HTTP/1.1\r\nHost: h\r\n\r\n");
   EXPECT_EQ(r.target, "http://example.com/poll/a?since=0");
   EXPECT_EQ(r.path, "/poll/a");
   EXPECT_EQ(value_of(r.query_param("since")), "0");
@@ -265,18 +265,18 @@ TEST(RequestParser, RejectsMalformedRequests) {
   using namespace std::literals;
   const std::string_view malformed[] = {
       "garbage\r\n\r\n",
-      "GET /a HTTP/1.1\r\nBad Header: x\r\n\r\n",
-      "GET /a HTTP/1.1\r\nX : smuggled\r\n\r\n",
-      "GET /a HTTP/1.1\r\nX: a\0b\r\n\r\n"sv,
-      "GET /a%zz HTTP/1.1\r\n\r\n",
-      "GET /a%00b HTTP/1.1\r\n\r\n",
-      "GET /a?b=%4 HTTP/1.1\r\n\r\n",
-      "GET a/b HTTP/1.1\r\n\r\n",
-      "CONNECT example.com:443 HTTP/1.1\r\n\r\n",
+      "GET /a HTTP/1.1\r\nHost: h\r\nBad Header: x\r\n\r\n",
+      "GET /a HTTP/1.1\r\nHost: h\r\nX : smuggled\r\n\r\n",
+      "GET /a HTTP/1.1\r\nHost: h\r\nX: a\0b\r\n\r\n"sv,
+      "GET /a%zz HTTP/1.1\r\nHost: h\r\n\r\n",
+      "GET /a%00b HTTP/1.1\r\nHost: h\r\n\r\n",
+      "GET /a?b=%4 HTTP/1.1\r\nHost: h\r\n\r\n",
+      "GET a/b HTTP/1.1\r\nHost: h\r\n\r\n",
+      "CONNECT example.com:443 HTTP/1.1\r\nHost: h\r\n\r\n",
       "GET / HTTP/2.0\r\n\r\n",
-      "GET / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab",
-      "POST / HTTP/1.1\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
-      "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+      "GET / HTTP/1.1\r\nHost: h\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab",
+      "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+      "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
   };
   for (std::string_view bad : malformed) {
     Outcome out = feed_all(bad);
@@ -288,9 +288,9 @@ TEST(RequestParser, RejectsMalformedRequests) {
 
 TEST(RequestParser, AnErrorIsFinal) {
   RequestParser parser(ParserLimits{});
-  RequestParser::Result first = parser.feed("BAD\x01 / HTTP/1.1\r\n\r\n");
+  RequestParser::Result first = parser.feed("BAD\x01 / HTTP/1.1\r\nHost: h\r\n\r\n");
   ASSERT_EQ(first.error, ParseError::bad_request);
-  RequestParser::Result again = parser.feed("GET / HTTP/1.1\r\n\r\n");
+  RequestParser::Result again = parser.feed("GET / HTTP/1.1\r\nHost: h\r\n\r\n");
   EXPECT_EQ(again.error, ParseError::bad_request);
   EXPECT_EQ(again.error_reason, first.error_reason);
   EXPECT_FALSE(again.request_ready);
@@ -324,7 +324,7 @@ TEST(RequestParser, TheHeadLimitAppliesToEachPipelinedRequest) {
 }
 
 TEST(RequestParser, RefusesAnEndlessHeadWithoutWaitingForItsEnd) {
-  std::string endless = "GET / HTTP/1.1\r\nX-Endless: " + std::string(100000, 'a');
+  std::string endless = "GET / HTTP/1.1\r\nHost: h\r\nX-Endless: " + std::string(100000, 'a');
   RequestParser parser(kSmallLimits);
   RequestParser::Result result = parser.feed(endless);
   EXPECT_EQ(result.error, ParseError::headers_too_large);
@@ -332,7 +332,7 @@ TEST(RequestParser, RefusesAnEndlessHeadWithoutWaitingForItsEnd) {
 }
 
 TEST(RequestParser, AContentLengthOfExactlyTheLimitPasses) {
-  Request r = feed_all("POST /pub/a HTTP/1.1\r\nContent-Length: 100\r\n\r\n" +
+  Request r = feed_all("POST /pub/a HTTP/1.1\r\nHost: h\r\nContent-Length: 100\r\n\r\n" +
                            std::string(100, 'x'),
                        kSmallLimits)
                   .requests.at(0);
@@ -342,13 +342,13 @@ TEST(RequestParser, AContentLengthOfExactlyTheLimitPasses) {
 TEST(RequestParser, AContentLengthOverTheLimitFailsBeforeTheBodyArrives) {
   RequestParser parser(kSmallLimits);
   RequestParser::Result result =
-      parser.feed("POST /pub/a HTTP/1.1\r\nContent-Length: 101\r\n\r\n");
+      parser.feed("POST /pub/a HTTP/1.1\r\nHost: h\r\nContent-Length: 101\r\n\r\n");
   EXPECT_EQ(result.error, ParseError::body_too_large);
   EXPECT_FALSE(result.error_reason.empty());
 }
 
 TEST(RequestParser, AChunkedBodyMayReachButNotPassTheLimit) {
-  const std::string head = "POST /pub/a HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n";
+  const std::string head = "POST /pub/a HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n";
   const std::string fifty(50, 'x');
   Outcome exact = feed_all(head + "32\r\n" + fifty + "\r\n32\r\n" + fifty + "\r\n0\r\n\r\n",
                            kSmallLimits);
@@ -363,7 +363,7 @@ TEST(RequestParser, AChunkedBodyMayReachButNotPassTheLimit) {
 }
 
 TEST(RequestParser, BoundsTheFramingOfAChunkedBody) {
-  std::string input = "POST /pub/a HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n1;";
+  std::string input = "POST /pub/a HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n1;";
   input.append(kSmallLimits.max_body_bytes + kSmallLimits.max_header_bytes, 'e');
   EXPECT_EQ(feed_all(input, kSmallLimits).last.error, ParseError::body_too_large);
 }
@@ -395,7 +395,7 @@ TEST(RequestParser, MatchesTheContinueExpectationIgnoringCase) {
                                   "foo, 100-continue", "100-continue,bar=1"}) {
     RequestParser parser(ParserLimits{});
     RequestParser::Result head = parser.feed(
-        "POST /pub/a HTTP/1.1\r\nContent-Length: 5\r\nEXPECT: " + std::string(expect) +
+        "POST /pub/a HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\nEXPECT: " + std::string(expect) +
         "\r\n\r\n");
     EXPECT_EQ(head.error, ParseError::none) << expect;
     EXPECT_TRUE(head.expects_continue) << expect;
@@ -436,7 +436,7 @@ TEST(RequestParser, AsksForAContinueWhenPartOfTheBodyCameWithTheHead) {
 TEST(RequestParser, AsksForAContinueBeforeAChunkedBody) {
   RequestParser parser(ParserLimits{});
   RequestParser::Result head = parser.feed(
-      "POST /pub/a HTTP/1.1\r\nTransfer-Encoding: chunked\r\nExpect: 100-continue\r\n\r\n");
+      "POST /pub/a HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\nExpect: 100-continue\r\n\r\n");
   EXPECT_EQ(head.error, ParseError::none);
   EXPECT_TRUE(head.expects_continue);
   RequestParser::Result body = parser.feed("5\r\nhello\r\n0\r\n\r\n");
@@ -448,9 +448,9 @@ TEST(RequestParser, AsksForAContinueBeforeAChunkedBody) {
 TEST(RequestParser, NoContinueWhenTheRequestCompletesInTheSameFeed) {
   const std::string bodiless[] = {
       kExpectHead + "hello",
-      "POST /pub/a HTTP/1.1\r\nContent-Length: 0\r\nExpect: 100-continue\r\n\r\n",
-      "GET /poll/a HTTP/1.1\r\nExpect: 100-continue\r\n\r\n",
-      "POST /pub/a HTTP/1.1\r\nTransfer-Encoding: chunked\r\nExpect: 100-continue\r\n\r\n"
+      "POST /pub/a HTTP/1.1\r\nHost: h\r\nContent-Length: 0\r\nExpect: 100-continue\r\n\r\n",
+      "GET /poll/a HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\n\r\n",
+      "POST /pub/a HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\nExpect: 100-continue\r\n\r\n"
       "0\r\n\r\n",
   };
   for (const std::string& input : bodiless) {
@@ -470,7 +470,7 @@ TEST(RequestParser, NoContinueWhenTheRequestCompletesInTheSameFeed) {
 TEST(RequestParser, AContentLengthOverTheLimitGetsA413InsteadOfAContinue) {
   RequestParser parser(kSmallLimits);
   RequestParser::Result result = parser.feed(
-      "POST /pub/a HTTP/1.1\r\nContent-Length: 101\r\nExpect: 100-continue\r\n\r\n");
+      "POST /pub/a HTTP/1.1\r\nHost: h\r\nContent-Length: 101\r\nExpect: 100-continue\r\n\r\n");
   EXPECT_EQ(result.error, ParseError::body_too_large);
   EXPECT_FALSE(result.expects_continue);
   RequestParser::Result again = parser.feed(std::string(101, 'x'));
@@ -480,7 +480,7 @@ TEST(RequestParser, AContentLengthOverTheLimitGetsA413InsteadOfAContinue) {
   // At the limit, the client may go on.
   RequestParser at_limit(kSmallLimits);
   EXPECT_TRUE(at_limit
-                  .feed("POST /pub/a HTTP/1.1\r\nContent-Length: 100\r\n"
+                  .feed("POST /pub/a HTTP/1.1\r\nHost: h\r\nContent-Length: 100\r\n"
                         "Expect: 100-continue\r\n\r\n")
                   .expects_continue);
 }
@@ -488,12 +488,12 @@ TEST(RequestParser, AContentLengthOverTheLimitGetsA413InsteadOfAContinue) {
 TEST(RequestParser, NoContinueWhenTheRequestFailsInTheSameFeed) {
   const std::string failing[] = {
       // A bad head.
-      "POST /a%zz HTTP/1.1\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n",
+      "POST /a%zz HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n",
       // A bad chunk right after the head.
-      "POST /pub/a HTTP/1.1\r\nTransfer-Encoding: chunked\r\nExpect: 100-continue\r\n\r\n"
+      "POST /pub/a HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\nExpect: 100-continue\r\n\r\n"
       "zz\r\n",
       // A chunk over the body limit right after the head.
-      "POST /pub/a HTTP/1.1\r\nTransfer-Encoding: chunked\r\nExpect: 100-continue\r\n\r\n"
+      "POST /pub/a HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\nExpect: 100-continue\r\n\r\n"
       "65\r\n",
   };
   for (const std::string& input : failing) {
@@ -509,7 +509,7 @@ TEST(RequestParser, NoContinueWithoutTheContinueExpectation) {
                                   "X-Expect: 100-continue\r\n"}) {
     RequestParser parser(ParserLimits{});
     RequestParser::Result head = parser.feed(
-        "POST /pub/a HTTP/1.1\r\nContent-Length: 5\r\n" + std::string(expect) + "\r\n");
+        "POST /pub/a HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\n" + std::string(expect) + "\r\n");
     EXPECT_EQ(head.error, ParseError::none) << expect;
     EXPECT_FALSE(head.request_ready) << expect;
     EXPECT_FALSE(head.expects_continue) << expect;
@@ -526,6 +526,46 @@ TEST(RequestParser, IgnoresTheContinueExpectationOfAnHttp10Request) {
       "POST /pub/a HTTP/1.0\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n");
   EXPECT_EQ(head.error, ParseError::none);
   EXPECT_FALSE(head.expects_continue);
+}
+
+}  // namespace
+}  // namespace pushwire::http
+
+namespace pushwire::http {
+namespace {
+
+// Each of these lets a lenient proxy and this server disagree about a request.
+TEST(RequestParserStrict, RefusesObsFoldContinuationLines) {
+  for (const char* input : {"GET / HTTP/1.1\r\nHost: h\r\nX-A: one\r\n two\r\n\r\n",
+                            "POST /pub/a HTTP/1.1\r\nHost: h\r\nTransfer-Encoding:\r\n chunked\r\n\r\n0\r\n\r\n"}) {
+    Outcome out = feed_all(input);
+    EXPECT_EQ(out.last.error, ParseError::bad_request) << input;
+    EXPECT_TRUE(out.requests.empty()) << input;
+  }
+}
+
+TEST(RequestParserStrict, RefusesHttp11WithoutHost) {
+  Outcome out = feed_all("GET / HTTP/1.1\r\nAccept: */*\r\n\r\n");
+  EXPECT_EQ(out.last.error, ParseError::bad_request);
+  EXPECT_EQ(out.last.error_reason, "HTTP/1.1 requests need a Host header");
+}
+
+TEST(RequestParserStrict, RefusesADuplicatedHost) {
+  for (const char* input : {"GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", "GET / HTTP/1.0\r\nHost: a\r\nhost: a\r\n\r\n"}) {
+    Outcome out = feed_all(input);
+    EXPECT_EQ(out.last.error, ParseError::bad_request) << input;
+    EXPECT_EQ(out.last.error_reason, "Host appears more than once");
+  }
+}
+
+TEST(RequestParserStrict, TakesHttp10WithoutHost) {
+  EXPECT_EQ(parse_one("GET /healthz HTTP/1.0\r\n\r\n").path, "/healthz");
+}
+
+TEST(RequestParserStrict, RefusesHttp10WithTransferEncoding) {
+  Outcome out = feed_all("POST /pub/a HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nx\r\n0\r\n\r\n");
+  EXPECT_EQ(out.last.error, ParseError::bad_request);
+  EXPECT_TRUE(out.requests.empty());
 }
 
 }  // namespace

@@ -91,3 +91,12 @@ TEST(SplitTarget, RejectsOtherForms) {
 
 }  // namespace
 }  // namespace pushwire::http
+
+TEST(RedactedTarget, HidesTheValuesOfKeyAndTokenParameters) {
+  using pushwire::http::redacted_target;
+  EXPECT_EQ(redacted_target("/ws?key=s3cret"), "/ws?key=***");
+  EXPECT_EQ(redacted_target("/sse/a?since=0&token=eyJ.x.y&x=1"), "/sse/a?since=0&token=***&x=1");
+  EXPECT_EQ(redacted_target("/ws?KEY=a&%6bey=b&Token=c"), "/ws?KEY=***&%6bey=***&Token=***");
+  EXPECT_EQ(redacted_target("/poll/a?since=1&monkey=banana&key"), "/poll/a?since=1&monkey=banana&key");
+  EXPECT_EQ(redacted_target("/healthz"), "/healthz");
+}

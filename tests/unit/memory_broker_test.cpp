@@ -46,16 +46,20 @@ TEST(MemoryBroker, PublishStampsAndKeepsAndPostsToEveryThread) {
   EXPECT_EQ(replay(b, "news", &zero).messages.size(), 2u);
 }
 
-TEST(MemoryBroker, ReplayOfAnUnusedChannelIsEmptyAndKnowsNoCursor) {
+TEST(MemoryBroker, ReplayOfAnUnusedChannelIsEmptyAndGivesItsPosition) {
   broker::MemoryBroker b({10, 60'000}, core::IdScheme("run"));
+  const std::string start = replay(b, "empty", nullptr).position;
+  EXPECT_EQ(start, "run-0");
   publish(b, "other", "x");
   publish(b, "other", "y");
-  // run-1 may have been this channel's, with later messages since dropped.
-  const std::string zero = "0", stale = "run-1", foreign = "old-5";
+  // No channel was dropped, so none can have lost a message: older positions are no gap.
+  const std::string zero = "0", older = "run-1", foreign = "old-5";
   EXPECT_FALSE(replay(b, "empty", &zero).gap);
-  EXPECT_TRUE(replay(b, "empty", &stale).gap);
+  EXPECT_FALSE(replay(b, "empty", &older).gap);
+  EXPECT_FALSE(replay(b, "empty", &start).gap);
   EXPECT_TRUE(replay(b, "empty", &foreign).gap);
   EXPECT_EQ(replay(b, "empty", nullptr).resume_after, 2u);
+  EXPECT_EQ(replay(b, "empty", nullptr).position, "run-2");
   EXPECT_EQ(b.channel_count(), 1u);  // reading creates nothing
 }
 

@@ -196,6 +196,7 @@ TEST(Options, HelpExplainsEveryFlagWithItsDefault) {
         "--heartbeat S", "(default: 15)", "--max-message-bytes N", "(default: 65536)", "--redis URL",
         "--static DIR", "--max-pending-bytes N", "1048576", "--idle-timeout S", "(default: 60)",
         "--ws-deflate, --no-ws-deflate", "--log-level LEVEL", "(default: info)", "--config FILE", "-h, --help",
+        "--static-max-bytes N", "(default: 67108864)", "--linger S", "(default: 2)", "--log-rate N", "(default: 10)",
         "--version", "Example:"}) {
     EXPECT_NE(help.find(text), std::string::npos) << "help lacks " << text;
   }
@@ -429,6 +430,16 @@ TEST(OptionsConfig, FileIsCheckedEvenWhereTheCommandLineOverridesIt) {
   const auto result = parse_config("history = -5\n", {"--history", "5"});
   EXPECT_EQ(result.action, Action::error);
   EXPECT_NE(result.message.find("out of range"), std::string::npos) << result.message;
+}
+
+TEST(Options, HardeningLimitsFromFlagsAndConfig) {
+  const auto result = parse_config("static-max-bytes = 1024\nlinger = 0.5\nlog-rate = 3\n");
+  ASSERT_EQ(result.action, Action::run) << result.message;
+  EXPECT_EQ(result.options.static_max_bytes, 1024u);
+  EXPECT_EQ(result.options.linger_s, 0.5);
+  EXPECT_EQ(result.options.log_rate, 3);
+  EXPECT_NE(parse_error({"--log-rate", "0"}).find("out of range"), std::string::npos);
+  EXPECT_NE(parse_error({"--static-max-bytes", "0"}).find("out of range"), std::string::npos);
 }
 
 }  // namespace

@@ -72,3 +72,12 @@ TEST(RedisUrl, DisplayHidesThePassword) {
   EXPECT_EQ(endpoint->display(), "redis://app:***@10.0.0.5:6390/2");
   EXPECT_EQ(parse_redis_url("redis://[::1]", error)->display(), "redis://[::1]:6379");
 }
+
+TEST(RedisUrl, AnErrorNeverEchoesThePassword) {
+  for (const char* url : {"redis://app:hunter2@cache.local:notaport", "rediss://:hunter2@cache.local",
+                          "redis://app:hunter2@[::1:6379", "redis://app:hunter2@/0", "redis://:hunter2@h:1/x"}) {
+    const std::string error = parse_error(url);
+    EXPECT_EQ(error.find("hunter2"), std::string::npos) << error;
+    EXPECT_NE(error.find("***@"), std::string::npos) << error;
+  }
+}

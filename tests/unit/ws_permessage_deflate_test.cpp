@@ -5,18 +5,21 @@
 namespace pushwire::ws {
 namespace {
 
-constexpr std::string_view kPlainResponse = "permessage-deflate; server_no_context_takeover";
+constexpr std::string_view kPlainResponse =
+    "permessage-deflate; server_no_context_takeover; client_no_context_takeover";
 
 std::string response_to(std::string_view offers) {
   const auto agreement = negotiate_deflate(offers);
   return agreement ? agreement->response : "declined";
 }
 
-TEST(PermessageDeflate, AcceptsABareOffer) {
+// A client that did not offer client_no_context_takeover is told to use it
+// anyway, so that the server keeps no inflate state between its messages.
+TEST(PermessageDeflate, AsksEveryClientForNoContextTakeover) {
   const auto agreement = negotiate_deflate("permessage-deflate");
   ASSERT_TRUE(agreement);
   EXPECT_EQ(agreement->response, kPlainResponse);
-  EXPECT_FALSE(agreement->params.client_no_context_takeover);
+  EXPECT_TRUE(agreement->params.client_no_context_takeover);
 }
 
 TEST(PermessageDeflate, AcceptsWhatBrowsersOffer) {
@@ -28,7 +31,7 @@ TEST(PermessageDeflate, AcceptsWhatBrowsersOffer) {
 TEST(PermessageDeflate, AcceptsClientNoContextTakeover) {
   const auto agreement = negotiate_deflate("permessage-deflate; client_no_context_takeover");
   ASSERT_TRUE(agreement);
-  EXPECT_EQ(agreement->response, "permessage-deflate; server_no_context_takeover; client_no_context_takeover");
+  EXPECT_EQ(agreement->response, kPlainResponse);
   EXPECT_TRUE(agreement->params.client_no_context_takeover);
 }
 
@@ -38,9 +41,9 @@ TEST(PermessageDeflate, AcceptsServerNoContextTakeover) {
 
 TEST(PermessageDeflate, AnswersServerMaxWindowBitsItCanHonour) {
   EXPECT_EQ(response_to("permessage-deflate; server_max_window_bits=15"),
-            "permessage-deflate; server_no_context_takeover; server_max_window_bits=15");
+            "permessage-deflate; server_no_context_takeover; client_no_context_takeover; server_max_window_bits=15");
   EXPECT_EQ(response_to("permessage-deflate; server_max_window_bits=\"15\""),
-            "permessage-deflate; server_no_context_takeover; server_max_window_bits=15");
+            "permessage-deflate; server_no_context_takeover; client_no_context_takeover; server_max_window_bits=15");
   for (std::string_view smaller : {"8", "9", "10", "14"})
     EXPECT_EQ(response_to("permessage-deflate; server_max_window_bits=" + std::string(smaller)), "declined");
 }

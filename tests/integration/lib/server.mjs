@@ -5,7 +5,8 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
-export const binary = fileURLToPath(new URL('../../../build/pushwire', import.meta.url));
+// PUSHWIRE_BIN runs the tests against another build (e.g. to see a regression test fail on it).
+export const binary = process.env.PUSHWIRE_BIN ?? fileURLToPath(new URL('../../../build/pushwire', import.meta.url));
 
 const READY_TIMEOUT_MS = 5000;
 const STOP_TIMEOUT_MS = 5000;
