@@ -8,7 +8,7 @@ ARGS       ?=
 FUZZ_SECONDS ?= 30
 CMAKE_BUILD_TYPE ?= RelWithDebInfo
 
-.PHONY: all deps test-deps npm web build run test unit integration fuzz browser bench clean
+.PHONY: all deps test-deps npm web build run test unit integration fuzz fault browser bench clean
 
 all: build
 
@@ -42,6 +42,10 @@ unit:
 
 integration:
 	node --test --test-concurrency=1 tests/integration/
+
+# The fault tests' long form: 1,000 forced reconnects per transport (make test runs 50).
+fault: test-deps build
+	FAULT_RECONNECTS=1000 node --test --test-concurrency=1 tests/integration/fault_proxy.test.mjs
 
 browser:
 	@if ls tests/browser/*.test.mjs >/dev/null 2>&1; then node --test --test-concurrency=1 tests/browser/; fi
