@@ -5,41 +5,10 @@
 #include <string>
 #include <string_view>
 
-#include "http/request_parser.h"
+#include "request_drain.h"
 
 namespace {
-
-using pushwire::http::ParseError;
-using pushwire::http::ParserLimits;
-using pushwire::http::Request;
-using pushwire::http::RequestParser;
-
-constexpr ParserLimits kLimits{.max_header_bytes = 1024, .max_body_bytes = 2048};
-
-void check(bool ok) {
-  if (!ok) __builtin_trap();
-}
-
-// Returns false once the parser has failed.
-bool drain(RequestParser& parser, std::string& pending) {
-  for (;;) {
-    RequestParser::Result result = parser.feed(pending);
-    check(result.consumed <= pending.size());
-    pending.erase(0, result.consumed);
-    if (result.error != ParseError::none) {
-      check(!result.error_reason.empty());
-      return false;
-    }
-    if (!result.request_ready) {
-      check(pending.empty());
-      return true;
-    }
-    Request request = parser.take_request();
-    check(request.path.starts_with('/') || request.path == "*");
-    check(request.body.size() <= kLimits.max_body_bytes);
-  }
-}
-
+constexpr pushwire::http::ParserLimits kLimits{.max_header_bytes = 1024, .max_body_bytes = 2048};
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -47,11 +16,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view input(reinterpret_cast<const char*>(data), size);
   size_t split = size * data[size - 1] / 256;
 
-  RequestParser parser(kLimits);
+  pushwire::http::RequestParser parser(kLimits);
   std::string pending(input.substr(0, split));
-  if (drain(parser, pending)) {
+  if (pushwire::fuzz::drain(parser, pending, kLimits.max_body_bytes)) {
     pending.append(input.substr(split));
-    drain(parser, pending);
+    pushwire::fuzz::drain(parser, pending, kLimits.max_body_bytes);
   }
   return 0;
 }
