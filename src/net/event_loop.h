@@ -19,7 +19,8 @@ class Connection;
 
 // One libuv loop, run by one thread. Besides the loop it owns what all of that
 // thread's connections share: the read buffer, the list of connections with
-// output to flush at the end of this turn, and a once-a-second tick.
+// output to flush at the end of this turn, a tick (once a second unless set),
+// and the connections in a lingering close.
 class EventLoop {
  public:
   EventLoop();
