@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <filesystem>
 #include <fstream>
 #include <string>
 
@@ -13,7 +14,8 @@
 using pushwire::app::ParseResult;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  static const std::string path = "/tmp/pushwire-config-fuzz-" + std::to_string(getpid()) + ".toml";
+  static const std::string path =
+      std::filesystem::temp_directory_path() / ("pushwire-config-fuzz-" + std::to_string(getpid()) + ".toml");
   std::ofstream(path, std::ios::binary | std::ios::trunc).write(reinterpret_cast<const char*>(data), size);
   const char* argv[] = {"pushwire", "--config", path.c_str()};
   const ParseResult result = pushwire::app::parse_options(3, argv);
