@@ -13,7 +13,8 @@ constexpr auto kBrokerStartTimeout = std::chrono::seconds(5);
 }
 
 Server::Server(ServerConfig config)
-    : config_(std::move(config)), limits_{net::Admission(config_.admission), transports::PublishRate(config_.publish_rate)} {
+    : config_(std::move(config)),
+      limits_{net::Admission(config_.admission), transports::PublishRate(config_.publish_rate)} {
   config_.http.metrics = &metrics_;
   if (!config_.redis) shared_broker_ = std::make_unique<broker::MemoryBroker>(config_.history);
   auto progress = config_.redis ? std::make_shared<broker::RedisProgress>(config_.threads) : nullptr;
