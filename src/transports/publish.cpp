@@ -2,6 +2,7 @@
 
 #include "core/names.h"
 #include "transports/broker_wait.h"
+#include "transports/origin_check.h"
 #include "util/clock.h"
 #include "util/json_escape.h"
 #include "util/utf8.h"
@@ -62,11 +63,7 @@ void handle_publish(Context& context, http::Exchange& exchange, std::string_view
   const http::Request& request = exchange.request();
   // A page of another origin can POST here without asking first (a "simple"
   // request): CORS alone would only hide the answer, not stop the publish.
-  if (!exchange.cors().allows(request.header("origin"))) {
-    context.metrics.refused(util::Refusal::origin_not_allowed);
-    exchange.respond_error(403, "origin_not_allowed", "pages of this origin may not publish (--allow-origin)");
-    return;
-  }
+  if (!allow_origin(context, exchange)) return;
   if (!context.settings.publish_key.empty() && !has_bearer(request, context.settings.publish_key)) {
     exchange.respond_error(401, "unauthorized", "publishing needs the header Authorization: Bearer <publish key>");
     return;

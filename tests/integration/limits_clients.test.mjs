@@ -7,6 +7,7 @@ import http from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { channelName, publish, publishRaw, request, sleep } from './lib/http.mjs';
 import { refused } from './lib/metrics.mjs';
+import { exchange } from './lib/raw_http.mjs';
 import { startServer } from './lib/server.mjs';
 import { openWs } from './lib/ws_raw.mjs';
 
@@ -107,5 +108,15 @@ describe('--allow-origin https://app.example', () => {
     const poll = await request(server.base, `/poll/${channel}?since=0`);
     assert.deepEqual(poll.json().messages.map((m) => m.data), ['from the app', 'from a server, no Origin']);
     assert.equal(await refused(server.base, 'origin_not_allowed'), 1);
+  });
+
+  test('a WebSocket handshake from another origin → 403 origin_not_allowed, counted too', async () => {
+    const { response, connection } = await exchange(server.port, 'GET /ws HTTP/1.1\r\nHost: t\r\n' +
+      'Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n' +
+      'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nOrigin: https://evil.example\r\n\r\n');
+    connection.destroy();
+    assert.equal(response.status, 403);
+    assert.equal(JSON.parse(response.text).error, 'origin_not_allowed');
+    assert.equal(await refused(server.base, 'origin_not_allowed'), 2);
   });
 });
