@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <string>
 
 #include "net/connection.h"
 
@@ -27,6 +28,19 @@ void metric(std::string& out, const char* name, const char* type, const char* he
   std::snprintf(number, sizeof number, "%.17g", value);
   out += number;
   out += '\n';
+}
+
+// One counter family with a `reason` label, every reason listed even at 0.
+void refusals(std::string& out, const util::Metrics& m) {
+  out += "# HELP pushwire_refused_total Clients turned away by a limit, by reason.\n"
+         "# TYPE pushwire_refused_total counter\n";
+  for (size_t i = 0; i < util::kRefusalReasons.size(); ++i) {
+    out += "pushwire_refused_total{reason=\"";
+    out += util::kRefusalReasons[i];
+    out += "\"} ";
+    out += std::to_string(m.refused_total[i].load(std::memory_order_relaxed));
+    out += '\n';
+  }
 }
 
 double resident_bytes() {
@@ -61,6 +75,10 @@ std::string metrics_text(transports::Context& context) {
          get(m.gaps_total));
   metric(out, "pushwire_channels", "gauge", "Channels with kept messages.",
          static_cast<double>(context.broker.channel_count()));
+  metric(out, "pushwire_history_bytes", "gauge",
+         "Bytes of messages kept for history, all channels (in-memory broker; bounded by --history-bytes).",
+         static_cast<double>(context.broker.history_bytes()));
+  refusals(out, m);
   metric(out, "pushwire_broker_available", "gauge", "1 when publishes can be acknowledged on every thread (with --redis: each reaches Redis), else 0.",
          context.broker.available() ? 1.0 : 0.0);
   metric(out, "process_resident_memory_bytes", "gauge", "Resident memory size in bytes.", resident_bytes());

@@ -36,7 +36,7 @@ using Error = std::optional<std::string>;
 
 // How a flag's value is written; it decides how the value is read from the
 // command line and which TOML types the config file may use for it.
-enum class Kind { text, text_list, integer, seconds, toggle };
+enum class Kind { text, text_list, integer, seconds, rate, toggle };
 
 using Value = std::variant<std::string, std::vector<std::string>, int64_t, double, bool>;
 
@@ -51,6 +51,12 @@ template <typename Field>
 Error set_integer(Field& field, int64_t value, int64_t min, int64_t max) {
   if (value < min || value > max) return concat(value, " is out of range (", min, " to ", max, ")");
   field = static_cast<Field>(value);
+  return {};
+}
+
+Error set_rate(double& field, double value) {
+  if (!(value >= 0) || value > 1'000'000) return concat(value, " is out of range (0 to 1000000 a second)");
+  field = value;
   return {};
 }
 
@@ -171,6 +177,26 @@ const std::vector<Flag>& flags() {
        }},
       {"idle-timeout", "S", Kind::seconds,
        [](Options& o, const Value& v) { return set_seconds(o.idle_timeout_s, std::get<double>(v)); }},
+      {"header-timeout", "S", Kind::seconds,
+       [](Options& o, const Value& v) { return set_seconds(o.header_timeout_s, std::get<double>(v)); }},
+      {"max-connections", "N", Kind::integer,
+       [](Options& o, const Value& v) {
+         return set_integer(o.max_connections, std::get<int64_t>(v), 1, 100'000'000);
+       }},
+      {"max-connections-per-ip", "N", Kind::integer,
+       [](Options& o, const Value& v) {
+         return set_integer(o.max_connections_per_ip, std::get<int64_t>(v), 0, 100'000'000);
+       }},
+      {"max-channels-per-client", "N", Kind::integer,
+       [](Options& o, const Value& v) {
+         return set_integer(o.max_channels_per_client, std::get<int64_t>(v), 1, 1'000'000);
+       }},
+      {"publish-rate", "R", Kind::rate,
+       [](Options& o, const Value& v) { return set_rate(o.publish_rate, std::get<double>(v)); }},
+      {"history-bytes", "N", Kind::integer,
+       [](Options& o, const Value& v) {
+         return set_integer(o.history_bytes, std::get<int64_t>(v), 1 << 20, int64_t{1} << 40);
+       }},
       {"ws-deflate", "", Kind::toggle,
        [](Options& o, const Value& v) -> Error {
          o.ws_deflate = std::get<bool>(v);
@@ -228,12 +254,13 @@ Error value_from_text(const Flag& flag, const std::string& text, Value& out) {
       out = number;
       return {};
     }
-    case Kind::seconds: {
-      double seconds = 0;
-      const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seconds);
+    case Kind::seconds:
+    case Kind::rate: {
+      double number = 0;
+      const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
       if (text.empty() || ec != std::errc() || end != text.data() + text.size())
-        return concat("'", text, "' is not a number of seconds");
-      out = seconds;
+        return concat("'", text, "' is not a number", flag.kind == Kind::seconds ? " of seconds" : " a second");
+      out = number;
       return {};
     }
     case Kind::toggle: break;  // given by the flag's name alone, never by a value
@@ -280,7 +307,8 @@ Error value_from_toml(const Flag& flag, const toml::node& node, Value& out) {
       out = node.as_integer()->get();
       return {};
     case Kind::seconds:
-      if (!node.is_number()) return wrong_type("a number of seconds");
+    case Kind::rate:
+      if (!node.is_number()) return wrong_type(flag.kind == Kind::seconds ? "a number of seconds" : "a number a second");
       out = node.value<double>().value();
       return {};
     case Kind::toggle:
@@ -463,10 +491,32 @@ Subscribers:
   --max-pending-bytes N  bytes a subscriber may fall behind by before it is
                          disconnected, so that a slow client cannot hold up the
                          server; it resumes from history when it reconnects.
-                         1024 to 1073741824 (default: 1048576, 1 MiB)
+                         Also the unsent answers past which a client's
+                         pipelined requests wait. 1024 to 1073741824
+                         (default: 1048576, 1 MiB)
   --ws-deflate, --no-ws-deflate
                          offer WebSocket compression (permessage-deflate)
                          (default: on)
+
+Limits (what one client can take; docs/security.md says what each protects):
+  --max-connections N    connections served at once, all clients together;
+                         one more is answered 503 overloaded and closed
+                         (default: the open-file limit less 256)
+  --max-connections-per-ip N
+                         connections served at once from one address
+                         (default: 0, no limit)
+  --max-channels-per-client N
+                         channels one client may subscribe to at once; one
+                         more is refused with too_many_channels (default: 256)
+  --publish-rate R       publishes a second from one address, with bursts of
+                         R; more are refused with 429 rate_limited
+                         (default: 0, no limit)
+  --header-timeout S     seconds a request's headers may take to arrive; a
+                         slower client is answered 408 and closed (default: 10)
+  --history-bytes N      bytes of messages kept for all channels together; over
+                         it the oldest messages of any channel go first, and a
+                         client that resumes there is told of the gap;
+                         1048576 or more (default: 268435456, 256 MiB)
 
 Scale-out and files:
   --redis URL            share channels, ids and history among several pushwire

@@ -12,14 +12,17 @@ namespace {
 constexpr auto kBrokerStartTimeout = std::chrono::seconds(5);
 }
 
-Server::Server(ServerConfig config) : config_(std::move(config)) {
+Server::Server(ServerConfig config)
+    : config_(std::move(config)),
+      limits_{net::Admission(config_.admission), transports::PublishRate(config_.publish_rate)} {
+  config_.http.metrics = &metrics_;
   if (!config_.redis) shared_broker_ = std::make_unique<broker::MemoryBroker>(config_.history);
   auto progress = config_.redis ? std::make_shared<broker::RedisProgress>(config_.threads) : nullptr;
   for (unsigned i = 0; i < config_.threads; ++i) {
     auto make_redis_broker = [&, i](uv_loop_t* loop) {
       return std::make_unique<broker::RedisBroker>(loop, *config_.redis, config_.history, progress, i);
     };
-    workers_.push_back(std::make_unique<Worker>(config_, shared_broker_.get(), make_redis_broker, metrics_));
+    workers_.push_back(std::make_unique<Worker>(config_, shared_broker_.get(), make_redis_broker, metrics_, limits_));
   }
 }
 

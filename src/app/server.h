@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "app/client_limits.h"
 #include "app/server_config.h"
 #include "app/worker.h"
 #include "broker/broker.h"
@@ -30,6 +31,7 @@ class Server {
  private:
   ServerConfig config_;
   util::Metrics metrics_;
+  ClientLimits limits_;
   std::unique_ptr<broker::Broker> shared_broker_;
   std::vector<std::unique_ptr<Worker>> workers_;
 };

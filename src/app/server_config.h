@@ -6,6 +6,7 @@
 #include "core/history.h"
 #include "http/cors.h"
 #include "http/http_session.h"
+#include "net/admission.h"
 #include "transports/settings.h"
 
 namespace pushwire::app {
@@ -20,6 +21,8 @@ struct ServerConfig {
   http::HttpSettings http;
   http::CorsPolicy cors{{"*"}};
   transports::Settings transports;
+  net::AdmissionLimits admission;
+  double publish_rate = 0;  // publishes a second per address; 0: no limit
   std::optional<broker::RedisEndpoint> redis;  // none: the in-memory broker
 };
 

@@ -10,6 +10,7 @@
 #include "http/http_session.h"
 #include "http/router.h"
 #include "http/static_files.h"
+#include "net/admission.h"
 #include "net/event_loop.h"
 #include "net/listener.h"
 #include "transports/context.h"
@@ -18,6 +19,7 @@
 namespace pushwire::app {
 
 struct ServerConfig;
+struct ClientLimits;
 
 // One event-loop thread: its listener, its connections, its subscribers.
 class Worker {
@@ -26,7 +28,8 @@ class Worker {
   using BrokerFactory = std::function<std::unique_ptr<broker::Broker>(uv_loop_t* loop)>;
 
   // With `shared`, this thread uses that broker; otherwise one of its own, from `make_own`.
-  Worker(const ServerConfig& config, broker::Broker* shared, const BrokerFactory& make_own, util::Metrics& metrics);
+  Worker(const ServerConfig& config, broker::Broker* shared, const BrokerFactory& make_own, util::Metrics& metrics,
+         ClientLimits& limits);
   ~Worker();
 
   // Binds (port 0 on the first worker picks the port the others then share).
@@ -40,8 +43,10 @@ class Worker {
  private:
   void shut_down();  // on the loop's thread
   void on_tick(int64_t now_ms);
+  void on_connection(net::Connection& connection);
 
   const ServerConfig& config_;
+  net::Admission& admission_;
   net::EventLoop loop_;
   core::Fanout fanout_;
   std::unique_ptr<broker::Broker> own_broker_;

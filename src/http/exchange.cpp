@@ -1,7 +1,6 @@
 #include "http/exchange.h"
 
 #include "http/http_session.h"
-#include "util/json_escape.h"
 
 namespace pushwire::http {
 
@@ -25,12 +24,7 @@ void Exchange::respond(int status, std::string_view content_type, std::string bo
 
 void Exchange::respond_error(int status, std::string_view code, std::string_view message,
                              const HeaderList& headers) {
-  std::string body = "{\"error\":";
-  util::append_json_string(body, code);
-  body += ",\"message\":";
-  util::append_json_string(body, message);
-  body += "}";
-  respond(status, "application/json", std::move(body), headers);
+  respond(status, "application/json", error_body(code, message), headers);
 }
 
 void Exchange::respond_preflight(std::string_view methods) {

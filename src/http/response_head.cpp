@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "util/json_escape.h"
+
 namespace pushwire::http {
 
 std::string_view status_reason(int status) {
@@ -18,11 +20,21 @@ std::string_view status_reason(int status) {
     case 408: return "Request Timeout";
     case 413: return "Content Too Large";
     case 426: return "Upgrade Required";
+    case 429: return "Too Many Requests";
     case 431: return "Request Header Fields Too Large";
     case 500: return "Internal Server Error";
     case 503: return "Service Unavailable";
     default: return "Unknown";
   }
+}
+
+std::string error_body(std::string_view code, std::string_view message) {
+  std::string body = "{\"error\":";
+  util::append_json_string(body, code);
+  body += ",\"message\":";
+  util::append_json_string(body, message);
+  body += "}";
+  return body;
 }
 
 ResponseHead::ResponseHead(int status) {

@@ -34,6 +34,9 @@ class ResponseHead {
   std::string out_;
 };
 
+// {"error":CODE,"message":MESSAGE}, the body of every error response.
+std::string error_body(std::string_view code, std::string_view message);
+
 // One chunk of a chunked body: "<hex size>\r\n<data>\r\n".
 std::string chunk(std::string_view data);
 inline constexpr std::string_view kLastChunk = "0\r\n\r\n";

@@ -6,7 +6,9 @@
 #include <atomic>
 #include <cerrno>
 #include <cstring>
+#include <utility>
 
+#include "net/admission.h"
 #include "net/event_loop.h"
 #include "net/socket_send.h"
 #include "util/log.h"
@@ -32,22 +34,25 @@ struct Connection::PendingWrite {
 };
 
 namespace {
-std::string peer_name(const uv_tcp_t* tcp) {
+struct PeerName {
+  std::string host = "?";
+  int port = 0;
+  bool ipv6 = false;
+};
+
+PeerName peer_name(const uv_tcp_t* tcp) {
   sockaddr_storage addr{};
   int len = sizeof addr;
-  if (uv_tcp_getpeername(tcp, reinterpret_cast<sockaddr*>(&addr), &len) != 0) return "?";
+  if (uv_tcp_getpeername(tcp, reinterpret_cast<sockaddr*>(&addr), &len) != 0) return {};
   char host[64] = "?";
-  int port = 0;
   if (addr.ss_family == AF_INET6) {
     auto* a = reinterpret_cast<sockaddr_in6*>(&addr);
     uv_ip6_name(a, host, sizeof host);
-    port = ntohs(a->sin6_port);
-    return "[" + std::string(host) + "]:" + std::to_string(port);
+    return {host, ntohs(a->sin6_port), true};
   }
   auto* a = reinterpret_cast<sockaddr_in*>(&addr);
   uv_ip4_name(a, host, sizeof host);
-  port = ntohs(a->sin_port);
-  return std::string(host) + ":" + std::to_string(port);
+  return {host, ntohs(a->sin_port), false};
 }
 }  // namespace
 
@@ -72,7 +77,14 @@ Connection* Connection::accept(EventLoop& loop, uv_stream_t* server) {
 
 int64_t Connection::open_count() { return g_open_count.load(std::memory_order_relaxed); }
 
-std::string Connection::peer() const { return peer_name(&tcp_); }
+std::string Connection::peer() const {
+  const PeerName name = peer_name(&tcp_);
+  if (name.port == 0) return name.host;
+  const std::string port = ":" + std::to_string(name.port);
+  return name.ipv6 ? "[" + name.host + "]" + port : name.host + port;
+}
+
+std::string Connection::peer_ip() const { return peer_name(&tcp_).host; }
 
 void Connection::link() {
   g_open_count.fetch_add(1, std::memory_order_relaxed);
@@ -231,6 +243,7 @@ void Connection::complete_write(size_t done, size_t count, size_t total) {
     queued_.erase(queued_.begin(), queued_.begin() + count);
     if (!queued_.empty()) start_write();
     else if (state_ == State::closing_after_flush) finish_close();
+    else drained();
     return;
   }
   write_rest(done);
@@ -276,7 +289,15 @@ void Connection::on_write(uv_write_t* req, int status) {
     self->start_write();
   } else if (self->state_ == State::closing_after_flush) {
     self->finish_close();
+  } else {
+    self->drained();
   }
+}
+
+void Connection::drained() {
+  if (!notify_drained_ || state_ != State::open || !handler_) return;
+  notify_drained_ = false;
+  handler_->on_drained();
 }
 
 void Connection::trim() {
@@ -315,6 +336,7 @@ void Connection::close_handle(bool reset) {
   reading_ = false;
   queued_.clear();
   unlink();
+  Admission::release(std::exchange(place_, nullptr));
   if (!reset || uv_tcp_close_reset(&tcp_, on_close) != 0) uv_close(reinterpret_cast<uv_handle_t*>(&tcp_), on_close);
 }
 

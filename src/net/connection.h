@@ -15,6 +15,7 @@
 namespace pushwire::net {
 
 class EventLoop;
+struct AdmissionPlace;
 
 // One accepted TCP socket. Reads go to its Handler straight from the loop's
 // shared buffer (an idle connection holds no read buffer of its own); writes
@@ -49,10 +50,17 @@ class Connection : public util::SlabAllocated<Connection> {
 
   void pause_reading();
   void resume_reading();
+  // Calls the handler's on_drained() once, when nothing is left to send.
+  void notify_when_drained() { notify_drained_ = true; }
 
   EventLoop& loop() { return *static_cast<EventLoop*>(tcp_.loop->data); }
   // "127.0.0.1:54321", for logs (looked up when asked: idle connections keep no copy).
   std::string peer() const;
+  // "127.0.0.1" or "::1": the client's address, for limits per address.
+  std::string peer_ip() const;
+
+  // Counts this connection under the connection limits until it closes (net/admission.h).
+  void hold_place(AdmissionPlace* place) { place_ = place; }
 
   // Called by EventLoop at the end of the turn: sends what is queued, as
   // part of `batch` when it can take it (the loop then runs the batch and
@@ -85,6 +93,7 @@ class Connection : public util::SlabAllocated<Connection> {
   void complete_write(size_t written, size_t count, size_t total);
   void write_rest(size_t written);
   void finish_close();
+  void drained();
   void close_handle(bool reset);
   void link();
   void unlink();
@@ -106,8 +115,10 @@ class Connection : public util::SlabAllocated<Connection> {
   bool flush_scheduled_ = false;
   bool reading_ = false;
   bool released_ = false;
+  bool notify_drained_ = false;
   Connection* prev_ = nullptr;
   Connection* next_ = nullptr;
+  AdmissionPlace* place_ = nullptr;
 };
 
 }  // namespace pushwire::net

@@ -51,6 +51,7 @@ class WebSocketConnection final : public net::Connection::Handler,
   }
   Context& context() const { return context_; }
   std::string peer() const { return connection_.peer(); }
+  std::string peer_ip() const { return connection_.peer_ip(); }
 
   // net::Connection::Handler
   void on_read(std::string_view bytes) override;

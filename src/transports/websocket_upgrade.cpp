@@ -1,5 +1,6 @@
 #include "transports/websocket_upgrade.h"
 
+#include "transports/origin_check.h"
 #include "transports/request_args.h"
 #include "transports/websocket_channel_dialect.h"
 #include "transports/websocket_ops_dialect.h"
@@ -42,10 +43,7 @@ bool accept_websocket(Context& context, http::Exchange& exchange, WebSocketMessa
     exchange.respond_error(check.status, "bad_upgrade", check.error, headers);
     return false;
   }
-  if (!exchange.cors().allows(request.header("origin"))) {
-    exchange.respond_error(403, "origin_not_allowed", "this origin is not in --allow-origin");
-    return false;
-  }
+  if (!allow_origin(context, exchange)) return false;
 
   std::string response =
       "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ";

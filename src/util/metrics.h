@@ -1,9 +1,25 @@
 #pragma once
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace pushwire::util {
+
+// Why the server turned a client away, a label of pushwire_refused_total.
+enum class Refusal : uint8_t {
+  max_connections,
+  max_connections_per_ip,
+  too_many_channels,
+  rate_limited,
+  header_timeout,
+  origin_not_allowed,
+};
+inline constexpr std::array<std::string_view, 6> kRefusalReasons = {
+    "max_connections", "max_connections_per_ip", "too_many_channels",
+    "rate_limited",    "header_timeout",         "origin_not_allowed",
+};
 
 // Process-wide counters and gauges for /metrics. Relaxed atomics: they are
 // statistics, not synchronisation.
@@ -14,8 +30,10 @@ struct Metrics {
   std::atomic<uint64_t> slow_subscribers_disconnected_total{0};
   std::atomic<int64_t> subscribers_open{0};
   std::atomic<uint64_t> gaps_total{0};
+  std::array<std::atomic<uint64_t>, kRefusalReasons.size()> refused_total{};
 
   static void add(std::atomic<uint64_t>& counter, uint64_t n = 1) { counter.fetch_add(n, std::memory_order_relaxed); }
+  void refused(Refusal reason) { add(refused_total[static_cast<size_t>(reason)]); }
   static void add(std::atomic<int64_t>& gauge, int64_t n) { gauge.fetch_add(n, std::memory_order_relaxed); }
 };
 

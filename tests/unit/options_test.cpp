@@ -431,5 +431,46 @@ TEST(OptionsConfig, FileIsCheckedEvenWhereTheCommandLineOverridesIt) {
   EXPECT_NE(result.message.find("out of range"), std::string::npos) << result.message;
 }
 
+TEST(Options, LimitFlags) {
+  const auto defaults = parse_ok({});
+  EXPECT_EQ(defaults.max_connections, 0);  // resolved from the open-file limit at start
+  EXPECT_EQ(defaults.max_connections_per_ip, 0);
+  EXPECT_EQ(defaults.max_channels_per_client, 256u);
+  EXPECT_EQ(defaults.publish_rate, 0);
+  EXPECT_EQ(defaults.header_timeout_s, 10);
+  EXPECT_EQ(defaults.history_bytes, size_t{256} << 20);
+
+  const auto set = parse_ok({"--max-connections", "5000", "--max-connections-per-ip=20", "--max-channels-per-client",
+                             "8", "--publish-rate", "0.5", "--header-timeout", "2.5", "--history-bytes", "1048576"});
+  EXPECT_EQ(set.max_connections, 5000);
+  EXPECT_EQ(set.max_connections_per_ip, 20);
+  EXPECT_EQ(set.max_channels_per_client, 8u);
+  EXPECT_EQ(set.publish_rate, 0.5);
+  EXPECT_EQ(set.header_timeout_s, 2.5);
+  EXPECT_EQ(set.history_bytes, 1u << 20);
+
+  const auto file = parse_config("max-connections = 7\npublish-rate = 3\nheader-timeout = 1\nhistory-bytes = 2097152\n");
+  ASSERT_EQ(file.action, Action::run) << file.message;
+  EXPECT_EQ(file.options.max_connections, 7);
+  EXPECT_EQ(file.options.publish_rate, 3);
+  EXPECT_EQ(file.options.header_timeout_s, 1);
+  EXPECT_EQ(file.options.history_bytes, 2u << 20);
+
+  for (const auto& args : std::vector<std::vector<const char*>>{{"--max-connections", "0"},
+                                                                {"--max-connections-per-ip", "-1"},
+                                                                {"--max-channels-per-client", "0"},
+                                                                {"--publish-rate", "-1"},
+                                                                {"--header-timeout", "0"},
+                                                                {"--history-bytes", "1048575"}}) {
+    const auto message = parse_error({args[0], args[1]});
+    EXPECT_NE(message.find("out of range"), std::string::npos) << args[0] << " " << args[1] << ": " << message;
+  }
+  EXPECT_NE(parse_error({"--publish-rate", "fast"}).find("'fast' is not a number a second"), std::string::npos);
+  const auto help = help_text();
+  for (const char* flag : {"--max-connections N", "--max-connections-per-ip N", "--max-channels-per-client N",
+                           "--publish-rate R", "--header-timeout S", "--history-bytes N"})
+    EXPECT_NE(help.find(flag), std::string::npos) << "help lacks " << flag;
+}
+
 }  // namespace
 }  // namespace pushwire::app
