@@ -5,6 +5,7 @@
 
 #include "http/cors.h"
 #include "http/exchange.h"
+#include "http/exchange_carrier.h"
 #include "http/request_parser.h"
 #include "http/router.h"
 #include "net/connection.h"
@@ -20,7 +21,7 @@ struct HttpSettings {
 // answers them in order. While a response is open (a long-poll, a stream)
 // further pipelined requests wait, but reading goes on so that a client who
 // leaves is noticed at once.
-class HttpSession final : public net::Connection::Handler {
+class HttpSession final : public net::Connection::Handler, public ExchangeCarrier {
  public:
   HttpSession(net::Connection& connection, const Router& router, const CorsPolicy& cors, const HttpSettings& settings);
   ~HttpSession() override;
@@ -30,16 +31,24 @@ class HttpSession final : public net::Connection::Handler {
   void on_tick(int64_t now_ms) override;
   void on_shutdown() override;
 
-  net::Connection& connection() { return connection_; }
-  const CorsPolicy& cors() const { return cors_; }
+  // ExchangeCarrier (http_session_carrier.cpp): the response as HTTP/1.1 bytes.
+  void send_response(ResponseHead head, BodyFraming framing, size_t content_length, std::string body,
+                     bool keep_alive) override;
+  void start_body(ResponseHead head, BodyFraming framing, bool keep_alive) override;
+  void send_body(net::OutChunk bytes) override;
+  void end_body(BodyFraming framing, bool keep_alive) override;
+  void abort() override;
+  size_t pending_bytes() const override;
+  net::Connection& connection() override { return connection_; }
+  const CorsPolicy& cors() const override { return cors_; }
+  void send_raw(std::string bytes) override;
+  void upgrade(std::unique_ptr<net::Connection::Handler> handler) override;
 
  private:
-  friend class Exchange;
   void process();
   void dispatch(Request request);
   void reject(const RequestParser::Result& result);
   void exchange_finished(bool keep_alive);
-  void upgrade(std::unique_ptr<net::Connection::Handler> handler);
 
   net::Connection& connection_;
   const Router& router_;
