@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "net/connection.h"
+#include "tls/tls_stream.h"
 
 namespace pushwire::app {
 
@@ -59,6 +60,12 @@ std::string metrics_text(transports::Context& context) {
          get(m.slow_subscribers_disconnected_total));
   metric(out, "pushwire_gaps_total", "counter", "Resumes that could not be complete (gap signalled).",
          get(m.gaps_total));
+  metric(out, "pushwire_tls_handshake_failures_total", "counter",
+         "TLS handshakes that failed (bad or unsupported client hello, wrong protocol, peer left).",
+         static_cast<double>(tls::TlsStream::handshake_failures()));
+  metric(out, "pushwire_tls_handshake_timeouts_total", "counter",
+         "TLS connections cut off for not finishing the handshake within --tls-handshake-timeout.",
+         get(m.tls_handshake_timeouts_total));
   metric(out, "pushwire_channels", "gauge", "Channels with kept messages.",
          static_cast<double>(context.broker.channel_count()));
   metric(out, "pushwire_broker_available", "gauge", "1 when publishes can be acknowledged on every thread (with --redis: each reaches Redis), else 0.",

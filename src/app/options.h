@@ -23,6 +23,11 @@ struct Options {
   size_t max_pending_bytes = 1 << 20;     // unsent bytes a subscriber may have before it is cut off
   double idle_timeout_s = 60;             // keep-alive connection with no request in flight
   bool ws_deflate = true;
+  std::string tls_cert;                   // empty = plain HTTP; set together with tls_key
+  std::string tls_key;
+  double tls_handshake_timeout_s = 10;    // a TLS connection must finish its handshake within this
+  bool http2 = true;                      // ALPN h2 over TLS, prior-knowledge h2c on plain listeners
+  unsigned http2_max_streams = 128;       // concurrent streams per HTTP/2 connection
   std::string log_level = "info";         // error, warn, info or debug
 };
 

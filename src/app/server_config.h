@@ -6,6 +6,8 @@
 #include "core/history.h"
 #include "http/cors.h"
 #include "http/http_session.h"
+#include "http2/http2_session.h"
+#include "tls/server_context.h"
 #include "transports/settings.h"
 
 namespace pushwire::app {
@@ -21,6 +23,9 @@ struct ServerConfig {
   http::CorsPolicy cors{{"*"}};
   transports::Settings transports;
   std::optional<broker::RedisEndpoint> redis;  // none: the in-memory broker
+  std::optional<tls::TlsFiles> tls;             // none: plain HTTP
+  int64_t tls_handshake_timeout_ms = 10'000;
+  std::optional<http2::Http2Settings> http2;  // none: HTTP/1.1 only
 };
 
 }  // namespace pushwire::app

@@ -4,6 +4,7 @@
 #include <string>
 #include <thread>
 
+#include "app/protocol_detector.h"
 #include "broker/broker.h"
 #include "core/fanout.h"
 #include "http/cors.h"
@@ -12,6 +13,7 @@
 #include "http/static_files.h"
 #include "net/event_loop.h"
 #include "net/listener.h"
+#include "tls/server_context.h"
 #include "transports/context.h"
 #include "util/metrics.h"
 
@@ -25,8 +27,10 @@ class Worker {
   // Makes a broker for one thread's loop.
   using BrokerFactory = std::function<std::unique_ptr<broker::Broker>(uv_loop_t* loop)>;
 
-  // With `shared`, this thread uses that broker; otherwise one of its own, from `make_own`.
-  Worker(const ServerConfig& config, broker::Broker* shared, const BrokerFactory& make_own, util::Metrics& metrics);
+  // With `shared`, this thread uses that broker; otherwise one of its own,
+  // from `make_own`. With `tls`, every connection speaks TLS.
+  Worker(const ServerConfig& config, broker::Broker* shared, const BrokerFactory& make_own, util::Metrics& metrics,
+         tls::ServerContext* tls);
   ~Worker();
 
   // Binds (port 0 on the first worker picks the port the others then share).
@@ -40,6 +44,7 @@ class Worker {
  private:
   void shut_down();  // on the loop's thread
   void on_tick(int64_t now_ms);
+  void on_connection(net::Connection& connection);
 
   const ServerConfig& config_;
   net::EventLoop loop_;
@@ -49,6 +54,8 @@ class Worker {
   transports::Context context_;
   http::Router router_;
   http::StaticFiles static_files_;
+  tls::ServerContext* tls_;
+  ProtocolStack protocols_;
   net::Listener listener_;
   uint64_t deliveries_reported_ = 0;
   int64_t shutdown_deadline_ms_ = 0;  // set once stopping: then stragglers are cut off

@@ -10,6 +10,7 @@
 #include "net/connection_handler.h"
 #include "net/out_chunk.h"
 #include "net/send_batch.h"
+#include "net/stream_filter.h"
 #include "util/slab_pool.h"
 
 namespace pushwire::net {
@@ -31,6 +32,11 @@ class Connection : public util::SlabAllocated<Connection> {
   // Replaces the handler; the old one is destroyed later in this loop turn.
   void set_handler(std::unique_ptr<Handler> handler);
   Handler* handler() { return handler_.get(); }
+
+  // Puts `filter` (TLS) between the socket and the handler, before the first
+  // byte is read: the handler then reads and writes the inner bytes.
+  void set_filter(std::unique_ptr<StreamFilter> filter);
+  const StreamFilter* filter() const { return filtered_ ? filtered_->filter.get() : nullptr; }
 
   void write(OutChunk chunk);
   void write(std::string bytes) { write(OutChunk::take(std::move(bytes))); }
@@ -72,6 +78,12 @@ class Connection : public util::SlabAllocated<Connection> {
 
  private:
   enum class State : uint8_t { open, closing_after_flush, closed };
+  // A filtered connection's handler output waits here until the flush seals
+  // it: one seal (one TLS record run) per connection per flush.
+  struct Filtered {
+    std::unique_ptr<StreamFilter> filter;
+    std::vector<OutChunk> unsealed;
+  };
 
   explicit Connection(EventLoop& loop);
   ~Connection();
@@ -88,6 +100,11 @@ class Connection : public util::SlabAllocated<Connection> {
   void close_handle(bool reset);
   void link();
   void unlink();
+  // connection_filter.cpp
+  void receive_filtered(std::string_view bytes);
+  void send_wire(std::string bytes);
+  void seal();
+  void finish_filter();
 
   static void on_alloc(uv_handle_t* handle, size_t suggested, uv_buf_t* buf);
   static void on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf);
@@ -100,6 +117,7 @@ class Connection : public util::SlabAllocated<Connection> {
   struct PendingWrite;
   std::vector<OutChunk> queued_;
   std::unique_ptr<PendingWrite> in_flight_;  // only while the kernel would not take everything
+  std::unique_ptr<Filtered> filtered_;       // only with TLS
   // Packed: an idle connection's size is what idle connections cost.
   uint32_t pending_bytes_ = 0;  // bounded far below 4 GiB by --max-pending-bytes
   State state_ = State::open;

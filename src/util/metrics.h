@@ -14,6 +14,7 @@ struct Metrics {
   std::atomic<uint64_t> slow_subscribers_disconnected_total{0};
   std::atomic<int64_t> subscribers_open{0};
   std::atomic<uint64_t> gaps_total{0};
+  std::atomic<uint64_t> tls_handshake_timeouts_total{0};
 
   static void add(std::atomic<uint64_t>& counter, uint64_t n = 1) { counter.fetch_add(n, std::memory_order_relaxed); }
   static void add(std::atomic<int64_t>& gauge, int64_t n) { gauge.fetch_add(n, std::memory_order_relaxed); }

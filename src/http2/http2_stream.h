@@ -1,0 +1,66 @@
+#pragma once
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <string>
+
+#include "http/exchange.h"
+#include "http/exchange_carrier.h"
+#include "http/request.h"
+
+namespace pushwire::http2 {
+
+class Http2Session;
+
+// One HTTP/2 request stream: it collects the request from HEADERS and DATA,
+// then carries its Exchange's response as HEADERS and DATA frames. Body
+// bytes wait here until flow control lets nghttp2 take them; their count is
+// this response's pending bytes, so a slow stream is reset on its own.
+class Http2Stream final : public http::ExchangeCarrier {
+ public:
+  Http2Stream(Http2Session& session, int32_t id) : session_(session), id_(id) {}
+  ~Http2Stream() override;
+
+  // Request parts, as nghttp2 delivers them (names lower-case and checked).
+  void add_header(std::string_view name, std::string_view value);
+  void add_body(std::string_view bytes);
+  // The request is complete: answers it through the router.
+  void dispatch();
+  http::Exchange* exchange() { return exchange_.get(); }
+
+  // nghttp2's data source: copies up to `length` body bytes into `out`.
+  // Returns the count, with `done` set once the body is complete and all
+  // taken; or -1 when it must wait for more.
+  long take_body(uint8_t* out, size_t length, bool& done);
+
+  // http::ExchangeCarrier
+  void send_response(http::ResponseHead head, http::BodyFraming framing, size_t content_length, std::string body,
+                     bool keep_alive) override;
+  void start_body(http::ResponseHead head, http::BodyFraming framing, bool keep_alive) override;
+  void send_body(net::OutChunk bytes) override;
+  void end_body(http::BodyFraming framing, bool keep_alive) override;
+  void abort() override;
+  size_t pending_bytes() const override { return pending_bytes_; }
+  net::Connection& connection() override;
+  const http::CorsPolicy& cors() const override;
+  void send_raw(std::string bytes) override {}
+  void upgrade(std::unique_ptr<net::Connection::Handler> handler) override { abort(); }
+
+ private:
+  // Why the request cannot be served as received, or "" (then `status` is unused).
+  std::string request_problem(int& status, std::string_view& code);
+  void submit(const http::ResponseHead& head, std::string_view content_length, bool with_body);
+
+  Http2Session& session_;
+  const int32_t id_;
+  http::Request request_;
+  size_t header_bytes_ = 0;
+  bool body_too_large_ = false;
+  std::unique_ptr<http::Exchange> exchange_;
+  std::deque<net::OutChunk> body_;
+  size_t body_offset_ = 0;  // into body_.front(), taken already
+  size_t pending_bytes_ = 0;
+  bool body_ended_ = false;
+};
+
+}  // namespace pushwire::http2
