@@ -68,6 +68,16 @@ void Exchange::upgrade(std::unique_ptr<net::Connection::Handler> handler) {
   carrier_.upgrade(std::move(handler));
 }
 
+net::ByteStream* Exchange::open_tunnel(const HeaderList& headers) {
+  if (started_ || finished_) return nullptr;
+  ResponseHead head(200);
+  cors().add_response_headers(request_, head);
+  head.add(headers);
+  net::ByteStream* stream = carrier_.open_tunnel(std::move(head));
+  started_ = stream != nullptr;
+  return stream;
+}
+
 void Exchange::abort() {
   finished_ = true;
   carrier_.abort();

@@ -57,6 +57,10 @@ class Exchange {
   // the request go to the new handler.
   void send_raw(std::string bytes);
   void upgrade(std::unique_ptr<net::Connection::Handler> handler);
+  // HTTP/2 extended CONNECT (RFC 8441): answers 200 with `headers` and
+  // returns the stream the new protocol writes to, before upgrade() hands it
+  // what the client sends; nullptr over HTTP/1.1.
+  net::ByteStream* open_tunnel(const HeaderList& headers);
 
   // Gives up the response unfinished (a slow subscriber): over HTTP/1.1 the
   // connection is cut, over HTTP/2 only this stream.

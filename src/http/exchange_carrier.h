@@ -5,6 +5,7 @@
 
 #include "http/cors.h"
 #include "http/response_head.h"
+#include "net/byte_stream.h"
 #include "net/connection.h"
 #include "net/out_chunk.h"
 
@@ -39,10 +40,14 @@ class ExchangeCarrier {
   virtual const CorsPolicy& cors() const = 0;
 
   // HTTP/1.1's protocol switch (WebSocket): `bytes` (the 101) go out as
-  // they are and `handler` takes over the connection. A carrier that cannot
-  // switch (an HTTP/2 stream) resets instead.
+  // they are and `handler` takes over the connection.
   virtual void send_raw(std::string bytes) = 0;
   virtual void upgrade(std::unique_ptr<net::Connection::Handler> handler) = 0;
+  // RFC 8441's tunnel (HTTP/2 extended CONNECT): answers `head` and from then
+  // on carries raw bytes both ways: the stream returned takes the handler's
+  // output, and upgrade() names the handler that reads. nullptr where the
+  // carrier has no such tunnel (HTTP/1.1).
+  virtual net::ByteStream* open_tunnel(ResponseHead head) = 0;
 };
 
 }  // namespace pushwire::http

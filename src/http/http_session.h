@@ -43,6 +43,7 @@ class HttpSession final : public net::Connection::Handler, public ExchangeCarrie
   const CorsPolicy& cors() const override { return cors_; }
   void send_raw(std::string bytes) override;
   void upgrade(std::unique_ptr<net::Connection::Handler> handler) override;
+  net::ByteStream* open_tunnel(ResponseHead) override { return nullptr; }
 
  private:
   void process();

@@ -21,9 +21,10 @@ Http2Session::Http2Session(net::Connection& connection, const http::Router& rout
       alive_(std::make_shared<bool>(true)) {
   static nghttp2_session_callbacks* const callbacks = make_callbacks();
   nghttp2_session_server_new(&session_, callbacks, this);
-  const std::array<nghttp2_settings_entry, 2> ours = {{
+  const std::array<nghttp2_settings_entry, 3> ours = {{
       {NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS, settings.max_concurrent_streams},
       {NGHTTP2_SETTINGS_MAX_HEADER_LIST_SIZE, static_cast<uint32_t>(settings.max_header_bytes)},
+      {NGHTTP2_SETTINGS_ENABLE_CONNECT_PROTOCOL, 1},  // WebSockets over HTTP/2 (RFC 8441)
   }};
   nghttp2_submit_settings(session_, NGHTTP2_FLAG_NONE, ours.data(), ours.size());
   schedule_send();
@@ -92,10 +93,7 @@ void Http2Session::on_closed() {
 }
 
 void Http2Session::on_tick(int64_t now_ms) {
-  for (auto& [id, stream] : streams_) {
-    http::Exchange* exchange = stream->exchange();
-    if (exchange && exchange->state()) exchange->state()->on_tick(now_ms);
-  }
+  for (auto& [id, stream] : streams_) stream->on_tick(now_ms);
   if (streams_.empty() && now_ms - last_activity_ms_ > settings_.idle_timeout_ms) {
     PW_LOG(debug, connection_.peer(), " HTTP/2 idle, closing");
     on_shutdown();
@@ -108,10 +106,7 @@ void Http2Session::on_shutdown() {
   // Streams already begun are answered; the client opens no more.
   nghttp2_submit_goaway(session_, NGHTTP2_FLAG_NONE, nghttp2_session_get_last_proc_stream_id(session_),
                         NGHTTP2_NO_ERROR, nullptr, 0);
-  for (auto& [id, stream] : streams_) {
-    http::Exchange* exchange = stream->exchange();
-    if (exchange && exchange->state()) exchange->state()->on_shutdown();
-  }
+  for (auto& [id, stream] : streams_) stream->on_shutdown();
   schedule_send();
 }
 
@@ -139,11 +134,19 @@ int Http2Session::on_data_chunk(nghttp2_session*, uint8_t, int32_t stream_id, co
 }
 
 int Http2Session::on_frame_recv(nghttp2_session*, const nghttp2_frame* frame, void* self) {
+  Http2Session& session = session_of(self);
+  Http2Stream* stream = session.stream(frame->hd.stream_id);
+  if (!stream) return 0;
   const bool request_ends = (frame->hd.type == NGHTTP2_HEADERS || frame->hd.type == NGHTTP2_DATA) &&
                             (frame->hd.flags & NGHTTP2_FLAG_END_STREAM);
-  if (!request_ends) return 0;
-  Http2Session& session = session_of(self);
-  if (Http2Stream* stream = session.stream(frame->hd.stream_id)) {
+  if (stream->dispatched()) {
+    if (request_ends) stream->client_ended();
+    return 0;
+  }
+  // A CONNECT's request goes on as the tunnel's data: it is answered once its head is in.
+  const bool connect_head = frame->hd.type == NGHTTP2_HEADERS && frame->headers.cat == NGHTTP2_HCAT_REQUEST &&
+                            stream->is_connect();
+  if (request_ends || connect_head) {
     if (session.shutting_down_) stream->abort();
     else stream->dispatch();
   }

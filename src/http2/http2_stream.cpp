@@ -30,21 +30,47 @@ nghttp2_nv field(std::string_view name, std::string_view value) {
 }
 }  // namespace
 
-Http2Stream::~Http2Stream() = default;
+Http2Stream::~Http2Stream() {
+  if (tunnel_) tunnel_->on_closed();
+}
 
 net::Connection& Http2Stream::connection() { return session_.connection(); }
 const http::CorsPolicy& Http2Stream::cors() const { return session_.cors(); }
+net::EventLoop& Http2Stream::loop() { return session_.connection().loop(); }
+std::string Http2Stream::peer() const { return session_.connection().peer(); }
+
+void Http2Stream::on_tick(int64_t now_ms) {
+  if (tunnel_) tunnel_->on_tick(now_ms);
+  else if (exchange_ && exchange_->state()) exchange_->state()->on_tick(now_ms);
+}
+
+void Http2Stream::on_shutdown() {
+  if (tunnel_) tunnel_->on_shutdown();
+  else if (exchange_ && exchange_->state()) exchange_->state()->on_shutdown();
+}
+
+net::ByteStream* Http2Stream::open_tunnel(http::ResponseHead head) {
+  submit(head, "", true);
+  return this;
+}
 
 void Http2Stream::add_header(std::string_view name, std::string_view value) {
   header_bytes_ += name.size() + value.size() + 4;  // counted as HTTP/1.1's "name: value\r\n"
   if (header_bytes_ > session_.settings().max_header_bytes) return;  // refused at dispatch
+  if (name == ":method") connect_ = value == "CONNECT";
   if (name == ":method") request_.method = value;
   else if (name == ":path") request_.target = value;
   else if (name == ":authority") request_.headers.push_back({"host", std::string(value)});
+  else if (name == ":protocol") request_.protocol = value;
   else if (!name.starts_with(':')) request_.headers.push_back({std::string(name), std::string(value)});
 }
 
 void Http2Stream::add_body(std::string_view bytes) {
+  if (tunnel_) {
+    tunnel_->on_read(bytes);
+    return;
+  }
+  if (exchange_) return;  // answered already (a refused CONNECT): the rest is dropped
   if (request_.body.size() + bytes.size() > session_.settings().max_body_bytes) body_too_large_ = true;
   else request_.body.append(bytes);
 }
@@ -61,6 +87,11 @@ std::string Http2Stream::request_problem(int& status, std::string_view& code) {
     status = 413;
     code = "too_large";
     return "the request body is over " + std::to_string(session_.settings().max_body_bytes) + " bytes";
+  }
+  if (request_.method == "CONNECT" && request_.protocol.empty()) {
+    status = 405;
+    code = "method_not_allowed";
+    return "CONNECT is only for RFC 8441 tunnels (:protocol)";
   }
   if (request_.target == "*") {
     request_.path = "*";

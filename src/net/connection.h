@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "net/byte_stream.h"
 #include "net/connection_handler.h"
 #include "net/out_chunk.h"
 #include "net/send_batch.h"
@@ -21,7 +22,7 @@ class EventLoop;
 // shared buffer (an idle connection holds no read buffer of its own); writes
 // are queued and leave in one system call per loop turn. It deletes itself once
 // closed, after telling its handler.
-class Connection : public util::SlabAllocated<Connection> {
+class Connection final : public ByteStream, public util::SlabAllocated<Connection> {
  public:
   using Handler = ConnectionHandler;
 
@@ -38,27 +39,27 @@ class Connection : public util::SlabAllocated<Connection> {
   void set_filter(std::unique_ptr<StreamFilter> filter);
   const StreamFilter* filter() const { return filtered_ ? filtered_->filter.get() : nullptr; }
 
-  void write(OutChunk chunk);
+  void write(OutChunk chunk) override;
   void write(std::string bytes) { write(OutChunk::take(std::move(bytes))); }
-  size_t pending_bytes() const { return pending_bytes_; }
+  size_t pending_bytes() const override { return pending_bytes_; }
   // A hint that write() comes soon: fetches what it touches into the cache.
-  void prefetch_for_write() const {
+  void prefetch_for_write() const override {
     __builtin_prefetch(&queued_);
     __builtin_prefetch(queued_.data() + queued_.size());
   }
 
   // Sends what is queued, then closes. Reading stops at once.
-  void close();
+  void close() override;
   // Drops what is queued and closes now (RST if possible).
-  void abort();
+  void abort() override;
   bool closing() const { return state_ != State::open; }
 
   void pause_reading();
   void resume_reading();
 
-  EventLoop& loop() { return *static_cast<EventLoop*>(tcp_.loop->data); }
+  EventLoop& loop() override { return *static_cast<EventLoop*>(tcp_.loop->data); }
   // "127.0.0.1:54321", for logs (looked up when asked: idle connections keep no copy).
-  std::string peer() const;
+  std::string peer() const override;
 
   // Called by EventLoop at the end of the turn: sends what is queued, as
   // part of `batch` when it can take it (the loop then runs the batch and
