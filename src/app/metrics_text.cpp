@@ -8,6 +8,7 @@
 #include <string>
 
 #include "net/connection.h"
+#include "tls/tls_stream.h"
 
 namespace pushwire::app {
 
@@ -73,6 +74,12 @@ std::string metrics_text(transports::Context& context) {
          get(m.slow_subscribers_disconnected_total));
   metric(out, "pushwire_gaps_total", "counter", "Resumes that could not be complete (gap signalled).",
          get(m.gaps_total));
+  metric(out, "pushwire_tls_handshake_failures_total", "counter",
+         "TLS handshakes that failed (bad or unsupported client hello, wrong protocol, peer left).",
+         static_cast<double>(tls::TlsStream::handshake_failures()));
+  metric(out, "pushwire_tls_handshake_timeouts_total", "counter",
+         "TLS connections cut off for not finishing the handshake within --tls-handshake-timeout.",
+         get(m.tls_handshake_timeouts_total));
   metric(out, "pushwire_channels", "gauge", "Channels with kept messages.",
          static_cast<double>(context.broker.channel_count()));
   metric(out, "pushwire_history_bytes", "gauge",

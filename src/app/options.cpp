@@ -137,6 +137,12 @@ Error set_static_dir(Options& options, const std::string& dir) {
   return {};
 }
 
+Error set_tls_file(std::string& field, const std::string& path) {
+  if (path.empty()) return "the file name is empty";
+  field = path;  // read (and reread on SIGHUP) by the server, which says what is wrong with it
+  return {};
+}
+
 Error set_log_level(Options& options, const std::string& level) {
   if (level != "error" && level != "warn" && level != "info" && level != "debug")
     return concat("'", level, "' is not one of error, warn, info, debug");
@@ -202,6 +208,19 @@ const std::vector<Flag>& flags() {
          o.ws_deflate = std::get<bool>(v);
          return {};
        }},
+      {"tls-cert", "FILE", Kind::text,
+       [](Options& o, const Value& v) { return set_tls_file(o.tls_cert, std::get<S>(v)); }},
+      {"tls-key", "FILE", Kind::text,
+       [](Options& o, const Value& v) { return set_tls_file(o.tls_key, std::get<S>(v)); }},
+      {"tls-handshake-timeout", "S", Kind::seconds,
+       [](Options& o, const Value& v) { return set_seconds(o.tls_handshake_timeout_s, std::get<double>(v)); }},
+      {"http2", "", Kind::toggle,
+       [](Options& o, const Value& v) -> Error {
+         o.http2 = std::get<bool>(v);
+         return {};
+       }},
+      {"http2-max-streams", "N", Kind::integer,
+       [](Options& o, const Value& v) { return set_integer(o.http2_max_streams, std::get<int64_t>(v), 1, 10'000); }},
       {"log-level", "LEVEL", Kind::text,
        [](Options& o, const Value& v) { return set_log_level(o, std::get<S>(v)); }},
   };
@@ -372,7 +391,7 @@ unsigned default_threads() {
   return std::clamp(std::thread::hardware_concurrency(), 1u, kMaxThreads);
 }
 
-const std::vector<std::string_view> kCommandLineOnly = {"config", "help", "version", "no-ws-deflate"};
+const std::vector<std::string_view> kCommandLineOnly = {"config", "help", "version", "no-ws-deflate", "no-http2"};
 
 ParseResult failure(std::string message) {
   return {ParseResult::Action::error, {}, std::move(message)};
@@ -399,8 +418,8 @@ ParseResult parse_options(int argc, const char* const* argv) {
     if (equals != std::string_view::npos) inline_value = std::string(arg.substr(equals + 1));
 
     if (name == "help" || name == "version") return failure(concat("--", name, " takes no value"));
-    const bool negated = name == "no-ws-deflate";
-    const Flag* flag = find_flag(negated ? "ws-deflate" : name);
+    const bool negated = name == "no-ws-deflate" || name == "no-http2";
+    const Flag* flag = find_flag(negated ? name.substr(3) : name);
     if (!flag && name != "config")
       return failure(
           concat("unknown flag '--", name, "'", suggestion(name, "--", kCommandLineOnly), "; see pushwire --help"));
@@ -433,6 +452,8 @@ ParseResult parse_options(int argc, const char* const* argv) {
     if (auto error = apply_settings(options, from_file)) return failure(*error);
   }
   if (auto error = apply_settings(options, command_line)) return failure(*error);
+  if (options.tls_cert.empty() != options.tls_key.empty())
+    return failure("--tls-cert and --tls-key go together: give both to serve HTTPS, or neither for plain HTTP");
   if (options.threads == 0) options.threads = default_threads();
   return {ParseResult::Action::run, std::move(options), {}};
 }
@@ -517,6 +538,23 @@ Limits (what one client can take; docs/security.md says what each protects):
                          it the oldest messages of any channel go first, and a
                          client that resumes there is told of the gap;
                          1048576 or more (default: 268435456, 256 MiB)
+
+TLS (HTTPS and WSS):
+  --tls-cert FILE        serve TLS 1.2 and 1.3 with this PEM certificate; the
+                         file may hold the chain after the certificate. Needs
+                         --tls-key. SIGHUP rereads both files; if they do not
+                         load, the error is logged and the old pair kept.
+                         (default: none, plain HTTP)
+  --tls-key FILE         the certificate's PEM private key
+  --tls-handshake-timeout S
+                         close a connection that has not finished its TLS
+                         handshake after S seconds (default: 10)
+
+HTTP/2:
+  --http2, --no-http2    offer HTTP/2: "h2" by ALPN over TLS, and HTTP/2 with
+                         prior knowledge (h2c) on a plain listener (default: on)
+  --http2-max-streams N  streams one HTTP/2 connection may have open at once,
+                         1 to 10000 (default: 128)
 
 Scale-out and files:
   --redis URL            share channels, ids and history among several pushwire

@@ -29,6 +29,11 @@ struct Options {
   double publish_rate = 0;                // publishes a second per client address; 0 = no limit
   size_t history_bytes = size_t{256} << 20;  // all channels' kept messages together
   bool ws_deflate = true;
+  std::string tls_cert;                   // empty = plain HTTP; set together with tls_key
+  std::string tls_key;
+  double tls_handshake_timeout_s = 10;    // a TLS connection must finish its handshake within this
+  bool http2 = true;                      // ALPN h2 over TLS, prior-knowledge h2c on plain listeners
+  unsigned http2_max_streams = 128;       // concurrent streams per HTTP/2 connection
   std::string log_level = "info";         // error, warn, info or debug
 };
 

@@ -46,6 +46,15 @@ ServerConfig make_server_config(const Options& options) {
   config.transports.max_pending_bytes = options.max_pending_bytes;
   config.http.max_pending_bytes = options.max_pending_bytes;
   config.transports.ws_deflate = options.ws_deflate;
+  if (!options.tls_cert.empty()) config.tls = tls::TlsFiles{options.tls_cert, options.tls_key};
+  config.tls_handshake_timeout_ms = static_cast<int64_t>(options.tls_handshake_timeout_s * 1000);
+  if (options.http2) {
+    config.http2.emplace();
+    config.http2->max_concurrent_streams = options.http2_max_streams;
+    config.http2->max_header_bytes = config.http.limits.max_header_bytes;
+    config.http2->max_body_bytes = options.max_message_bytes;
+    config.http2->idle_timeout_ms = config.http.idle_timeout_ms;
+  }
   if (!options.redis_url.empty()) {
     std::string error;  // checked when the flag was read
     config.redis = broker::parse_redis_url(options.redis_url, error);

@@ -13,7 +13,7 @@ constexpr int64_t kShutdownGraceMs = 5000;
 }
 
 Worker::Worker(const ServerConfig& config, broker::Broker* shared, const BrokerFactory& make_own,
-               util::Metrics& metrics, ClientLimits& limits)
+               util::Metrics& metrics, ClientLimits& limits, tls::ServerContext* tls)
     : config_(config),
       admission_(limits.admission),
       fanout_([this] { loop_.post_soon([this] { fanout_.drain(); }); }),
@@ -21,6 +21,9 @@ Worker::Worker(const ServerConfig& config, broker::Broker* shared, const BrokerF
       broker_(shared ? *shared : *own_broker_),
       context_{broker_, fanout_, loop_, config.transports, metrics, limits.publish_rate},
       static_files_(config.static_dir),
+      tls_(tls),
+      protocols_{router_, config.cors, config.http, config.http2 ? &*config.http2 : nullptr,
+                 config.tls_handshake_timeout_ms, metrics},
       listener_(loop_, [this](net::Connection& connection) { on_connection(connection); }) {
   broker_.attach(&fanout_);
   add_routes(router_, context_, static_files_);
@@ -49,9 +52,18 @@ void Worker::join() {
 
 void Worker::on_connection(net::Connection& connection) {
   util::Metrics::add(context_.metrics.connections_total);
+  if (tls_) {
+    std::unique_ptr<net::StreamFilter> stream = tls_->new_stream();
+    if (!stream) {
+      PW_LOG(warn, "cannot start TLS on a new connection (out of memory?)");
+      connection.abort();
+      return;
+    }
+    connection.set_filter(std::move(stream));
+  }
   switch (admission_.admit(connection)) {
     case net::Admission::Verdict::admitted:
-      connection.set_handler(std::make_unique<http::HttpSession>(connection, router_, config_.cors, config_.http));
+      connection.set_handler(std::make_unique<ProtocolDetector>(connection, protocols_));
       return;
     case net::Admission::Verdict::over_total:
       context_.metrics.refused(util::Refusal::max_connections);

@@ -4,6 +4,7 @@
 #include <string>
 #include <thread>
 
+#include "app/protocol_detector.h"
 #include "broker/broker.h"
 #include "core/fanout.h"
 #include "http/cors.h"
@@ -13,6 +14,7 @@
 #include "net/admission.h"
 #include "net/event_loop.h"
 #include "net/listener.h"
+#include "tls/server_context.h"
 #include "transports/context.h"
 #include "util/metrics.h"
 
@@ -27,9 +29,11 @@ class Worker {
   // Makes a broker for one thread's loop.
   using BrokerFactory = std::function<std::unique_ptr<broker::Broker>(uv_loop_t* loop)>;
 
-  // With `shared`, this thread uses that broker; otherwise one of its own, from `make_own`.
+  // With `shared`, this thread uses that broker; otherwise one of its own,
+  // from `make_own`. With `tls`, every connection speaks TLS. `limits` are
+  // shared by every thread.
   Worker(const ServerConfig& config, broker::Broker* shared, const BrokerFactory& make_own, util::Metrics& metrics,
-         ClientLimits& limits);
+         ClientLimits& limits, tls::ServerContext* tls);
   ~Worker();
 
   // Binds (port 0 on the first worker picks the port the others then share).
@@ -54,6 +58,8 @@ class Worker {
   transports::Context context_;
   http::Router router_;
   http::StaticFiles static_files_;
+  tls::ServerContext* tls_;
+  ProtocolStack protocols_;
   net::Listener listener_;
   uint64_t deliveries_reported_ = 0;
   int64_t shutdown_deadline_ms_ = 0;  // set once stopping: then stragglers are cut off

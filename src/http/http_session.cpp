@@ -69,23 +69,8 @@ void HttpSession::on_drained() {
 
 void HttpSession::dispatch(Request request) {
   exchange_ = std::make_unique<Exchange>(*this, std::move(request));
-  Exchange& exchange = *exchange_;
-  const Request& req = exchange.request();
-  std::string_view rest;
-  const Router::Route* route = router_.match(req.path, rest);
-  PW_LOG(debug, connection_.peer(), " ", req.method, " ", req.target);
-  if (req.method == "OPTIONS" && route) {
-    exchange.respond_preflight(route->methods);
-  } else if (req.method == "OPTIONS" && req.path == "*") {
-    exchange.respond_preflight("GET, POST");
-  } else if (!route) {
-    router_.fallback()(exchange, req.path);
-  } else if (!route->allows(req.method)) {
-    exchange.respond_error(405, "method_not_allowed", req.method + " is not allowed here; use " + route->methods,
-                           {{"Allow", route->methods + ", OPTIONS"}});
-  } else {
-    route->handle(exchange, rest);
-  }
+  PW_LOG(debug, connection_.peer(), " ", exchange_->request().method, " ", exchange_->request().target);
+  router_.dispatch(*exchange_);
 }
 
 void HttpSession::reject(const RequestParser::Result& result) {

@@ -5,6 +5,7 @@
 
 #include "http/cors.h"
 #include "http/exchange.h"
+#include "http/exchange_carrier.h"
 #include "http/request_parser.h"
 #include "http/router.h"
 #include "net/connection.h"
@@ -26,7 +27,7 @@ struct HttpSettings {
 // leaves is noticed at once. Pipelined requests also wait while more than
 // max_pending_bytes of answers are unsent, so a client that never reads
 // cannot make the server queue without end.
-class HttpSession final : public net::Connection::Handler {
+class HttpSession final : public net::Connection::Handler, public ExchangeCarrier {
  public:
   HttpSession(net::Connection& connection, const Router& router, const CorsPolicy& cors, const HttpSettings& settings);
   ~HttpSession() override;
@@ -37,11 +38,21 @@ class HttpSession final : public net::Connection::Handler {
   void on_tick(int64_t now_ms) override;
   void on_shutdown() override;
 
-  net::Connection& connection() { return connection_; }
-  const CorsPolicy& cors() const { return cors_; }
+  // ExchangeCarrier (http_session_carrier.cpp): the response as HTTP/1.1 bytes.
+  void send_response(ResponseHead head, BodyFraming framing, size_t content_length, std::string body,
+                     bool keep_alive) override;
+  void start_body(ResponseHead head, BodyFraming framing, bool keep_alive) override;
+  void send_body(net::OutChunk bytes) override;
+  void end_body(BodyFraming framing, bool keep_alive) override;
+  void abort() override;
+  size_t pending_bytes() const override;
+  net::Connection& connection() override { return connection_; }
+  const CorsPolicy& cors() const override { return cors_; }
+  void send_raw(std::string bytes) override;
+  void upgrade(std::unique_ptr<net::Connection::Handler> handler) override;
+  net::ByteStream* open_tunnel(ResponseHead) override { return nullptr; }
 
  private:
-  friend class Exchange;
   void process();
   void process_later();
   void dispatch(Request request);
@@ -49,7 +60,6 @@ class HttpSession final : public net::Connection::Handler {
   void answer_and_close(int status, std::string_view code, std::string_view message);
   bool output_backed_up() const { return connection_.pending_bytes() > settings_.max_pending_bytes; }
   void exchange_finished(bool keep_alive);
-  void upgrade(std::unique_ptr<net::Connection::Handler> handler);
 
   net::Connection& connection_;
   const Router& router_;

@@ -64,6 +64,25 @@ bool ResponseHead::has(std::string_view name) const {
   return out_.find(needle) != std::string::npos;
 }
 
+int ResponseHead::status() const {
+  constexpr size_t kStatusAt = sizeof "HTTP/1.1 " - 1;
+  return std::stoi(out_.substr(kStatusAt, 3));
+}
+
+std::vector<std::pair<std::string_view, std::string_view>> ResponseHead::fields() const {
+  std::vector<std::pair<std::string_view, std::string_view>> out;
+  std::string_view rest(out_);
+  rest.remove_prefix(rest.find("\r\n") + 2);  // the status line
+  while (!rest.empty()) {
+    const size_t end = rest.find("\r\n");
+    const std::string_view line = rest.substr(0, end);
+    const size_t colon = line.find(": ");
+    out.emplace_back(line.substr(0, colon), line.substr(colon + 2));
+    rest.remove_prefix(end + 2);
+  }
+  return out;
+}
+
 std::string ResponseHead::finish(BodyFraming framing, size_t content_length, bool keep_alive) && {
   switch (framing) {
     case BodyFraming::content_length:

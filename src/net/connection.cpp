@@ -140,13 +140,16 @@ void Connection::on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf
     return;
   }
   if (nread == 0 || self->state_ != State::open || !self->handler_) return;
-  self->handler_->on_read(std::string_view(buf->base, static_cast<size_t>(nread)));
+  const std::string_view bytes(buf->base, static_cast<size_t>(nread));
+  if (self->filtered_) self->receive_filtered(bytes);
+  else self->handler_->on_read(bytes);
 }
 
 void Connection::write(OutChunk chunk) {
   if (state_ != State::open || chunk.size == 0) return;
   pending_bytes_ += static_cast<uint32_t>(chunk.size);
-  queued_.push_back(std::move(chunk));
+  if (filtered_) filtered_->unsealed.push_back(std::move(chunk));
+  else queued_.push_back(std::move(chunk));
   if (!flush_scheduled_) {
     flush_scheduled_ = true;
     loop().schedule_flush(this);
@@ -158,6 +161,7 @@ void Connection::flush(SendBatch& batch) {
     delete this;
     return;
   }
+  seal();
   if (state_ == State::closed || in_flight_ || queued_.empty()) {
     flush_scheduled_ = false;
   } else if (!add_to(batch)) {
@@ -285,6 +289,7 @@ void Connection::on_write(uv_write_t* req, int status) {
     if (status != UV_ECANCELED) self->abort();
     return;
   }
+  self->seal();
   if (!self->queued_.empty()) {
     self->start_write();
   } else if (self->state_ == State::closing_after_flush) {
@@ -302,10 +307,15 @@ void Connection::drained() {
 
 void Connection::trim() {
   if (queued_.empty() && queued_.capacity() > 0) std::vector<OutChunk>().swap(queued_);
+  if (filtered_ && filtered_->unsealed.empty()) std::vector<OutChunk>().swap(filtered_->unsealed);
 }
 
 void Connection::close() {
   if (state_ != State::open) return;
+  if (filtered_) {
+    finish_filter();
+    if (state_ != State::open) return;  // sealing failed: aborted
+  }
   state_ = State::closing_after_flush;
   pause_reading();
   if (in_flight_) return;  // on_write goes on
@@ -335,6 +345,7 @@ void Connection::close_handle(bool reset) {
   state_ = State::closed;
   reading_ = false;
   queued_.clear();
+  if (filtered_) filtered_->unsealed.clear();
   unlink();
   Admission::release(std::exchange(place_, nullptr));
   if (!reset || uv_tcp_close_reset(&tcp_, on_close) != 0) uv_close(reinterpret_cast<uv_handle_t*>(&tcp_), on_close);

@@ -4,6 +4,7 @@
 #include "transports/request_args.h"
 #include "transports/websocket_channel_dialect.h"
 #include "transports/websocket_ops_dialect.h"
+#include "transports/websocket_over_http2.h"
 #include "util/log.h"
 #include "ws/handshake.h"
 
@@ -27,6 +28,7 @@ bool presents_publish_key(const http::Request& request, const std::string& key) 
 bool accept_websocket(Context& context, http::Exchange& exchange, WebSocketMessageFormats formats,
                       const MakeDialect& make_dialect) {
   const http::Request& request = exchange.request();
+  if (request.method == "CONNECT") return accept_websocket_tunnel(context, exchange, formats, make_dialect);
   if (request.header_count("sec-websocket-key") > 1) {
     exchange.respond_error(400, "bad_upgrade", "Sec-WebSocket-Key appears more than once");
     return false;

@@ -31,6 +31,7 @@ struct Metrics {
   std::atomic<int64_t> subscribers_open{0};
   std::atomic<uint64_t> gaps_total{0};
   std::array<std::atomic<uint64_t>, kRefusalReasons.size()> refused_total{};
+  std::atomic<uint64_t> tls_handshake_timeouts_total{0};
 
   static void add(std::atomic<uint64_t>& counter, uint64_t n = 1) { counter.fetch_add(n, std::memory_order_relaxed); }
   void refused(Refusal reason) { add(refused_total[static_cast<size_t>(reason)]); }

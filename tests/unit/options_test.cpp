@@ -146,6 +146,29 @@ TEST(Options, WsDeflateSwitchesTheLastOneWins) {
   EXPECT_NE(parse_error({"--help=1"}).find("--help takes no value"), std::string::npos);
 }
 
+TEST(Options, TlsAndHttp2Flags) {
+  const auto options = parse_ok({"--tls-cert", "c.pem", "--tls-key=k.pem", "--tls-handshake-timeout", "2.5",
+                                 "--no-http2", "--http2-max-streams", "100"});
+  EXPECT_EQ(options.tls_cert, "c.pem");
+  EXPECT_EQ(options.tls_key, "k.pem");
+  EXPECT_EQ(options.tls_handshake_timeout_s, 2.5);
+  EXPECT_FALSE(options.http2);
+  EXPECT_EQ(options.http2_max_streams, 100u);
+  const auto defaults = parse_ok({});
+  EXPECT_TRUE(defaults.tls_cert.empty());
+  EXPECT_TRUE(defaults.http2);
+  EXPECT_EQ(defaults.http2_max_streams, 128u);
+  EXPECT_EQ(defaults.tls_handshake_timeout_s, 10);
+}
+
+TEST(Options, TlsCertAndKeyGoTogether) {
+  EXPECT_NE(parse_error({"--tls-cert", "c.pem"}).find("--tls-cert and --tls-key go together"), std::string::npos);
+  EXPECT_NE(parse_error({"--tls-key", "k.pem"}).find("--tls-cert and --tls-key go together"), std::string::npos);
+  EXPECT_NE(parse_error({"--tls-cert="}).find("the file name is empty"), std::string::npos);
+  EXPECT_NE(parse_error({"--http2-max-streams", "0"}).find("out of range"), std::string::npos);
+  EXPECT_NE(parse_error({"--no-http2=1"}).find("--no-http2 takes no value"), std::string::npos);
+}
+
 TEST(Options, LaterFlagWins) {
   EXPECT_EQ(parse_ok({"--history", "5", "--history", "6"}).history, 6u);
 }
