@@ -114,8 +114,8 @@ class Connection : public util::SlabAllocated<Connection> {
   State state_ = State::open;
   bool flush_scheduled_ = false;
   bool reading_ = false;
-  bool released_ = false;
-  bool notify_drained_ = false;
+  bool released_ : 1 = false;
+  bool notify_drained_ : 1 = false;
   Connection* prev_ = nullptr;
   Connection* next_ = nullptr;
   AdmissionPlace* place_ = nullptr;
