@@ -38,7 +38,8 @@ void Admission::give_back(AdmissionPlace* place) {
   total_.fetch_sub(1, std::memory_order_relaxed);
   if (place == &everyone_) return;
   std::lock_guard lock(mutex_);
-  if (--place->connections == 0) by_address_.erase(place->address);
+  // Erased by position: the key views the address that erasing destroys.
+  if (--place->connections == 0) by_address_.erase(by_address_.find(place->address));
 }
 
 }  // namespace pushwire::net

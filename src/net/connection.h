@@ -133,8 +133,8 @@ class Connection final : public ByteStream, public util::SlabAllocated<Connectio
   State state_ = State::open;
   bool flush_scheduled_ = false;
   bool reading_ = false;
-  bool released_ = false;
-  bool notify_drained_ = false;
+  bool released_ : 1 = false;
+  bool notify_drained_ : 1 = false;
   Connection* prev_ = nullptr;
   Connection* next_ = nullptr;
   AdmissionPlace* place_ = nullptr;

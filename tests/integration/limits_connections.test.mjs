@@ -92,5 +92,9 @@ test('--max-connections-per-ip: one address over it is refused, another is serve
   for (const connection of open) await stillServed(connection);
 
   assert.equal(await refusedOver(other, 'max_connections_per_ip'), 2);
+
+  open.pop().destroy();
+  await waitFor(async () => (await request(server.base, '/healthz').catch(() => null))?.status === 200, 3000,
+    'the address to be served again once one of its connections closed');
   await server.stop();
 });
