@@ -7,6 +7,7 @@
 #include "broker/redis_scripts.h"
 #include "util/clock.h"
 #include "util/log.h"
+#include "util/whole_number.h"
 
 namespace pushwire::broker {
 
@@ -24,6 +25,8 @@ constexpr int64_t kPublishWaitMs = 1000;
 // Redis that accepts connections but does not answer (stopped, overloaded)
 // counts as gone after this: publishes waiting on it are answered 503.
 constexpr int64_t kAnswerTimeoutMs = 5000;
+// With Sentinels, how long a publish waits for a replica to have it.
+constexpr std::string_view kReplicaWaitMs = "1000";
 
 std::string error_of(const redisReply* reply) {
   if (!reply) return "no answer (connection lost)";
@@ -39,6 +42,7 @@ RedisBroker::RedisBroker(uv_loop_t* loop, RedisEndpoint endpoint, core::HistoryL
                          std::shared_ptr<RedisProgress> progress, std::shared_ptr<BrokerStats> stats, size_t thread)
     : loop_(loop),
       endpoint_(std::move(endpoint)),
+      master_(endpoint_),
       where_("Redis at " + endpoint_.display() + " (thread " + std::to_string(thread + 1) + ")"),
       limits_(limits),
       progress_(std::move(progress)),
@@ -57,16 +61,66 @@ void RedisBroker::start(std::function<void(const std::string& error)> on_ready) 
   connect();
 }
 
+std::function<void(const std::string&)> RedisBroker::link_down_handler() {
+  return [this, alive = std::weak_ptr<bool>(alive_)](const std::string& why) {
+    if (!alive.expired()) on_link_down(why);
+  };
+}
+
 void RedisBroker::connect() {
   if (served_) BrokerStats::add(stats_->reconnects_total);
   set_state(State::connecting);
   connecting_since_ms_ = util::steady_ms();
   early_.clear();
-  auto on_down = [this, alive = std::weak_ptr<bool>(alive_)](const std::string& why) {
-    if (!alive.expired()) on_link_down(why);
-  };
-  commands_ = std::make_unique<RedisLink>(loop_, endpoint_, *stats_, on_down);
-  announcements_ = std::make_unique<RedisLink>(loop_, endpoint_, *stats_, on_down);
+  if (endpoint_.sentinels.empty()) connect_to_master();
+  else ask_sentinel();
+}
+
+void RedisBroker::ask_sentinel() {
+  const RedisEndpoint::Address& address = endpoint_.sentinels[sentinel_turn_++ % endpoint_.sentinels.size()];
+  RedisEndpoint sentinel;
+  sentinel.host = address.host;
+  sentinel.port = address.port;
+  sentinel_ = std::make_unique<RedisLink>(loop_, sentinel, *stats_, link_down_handler());
+  std::string error;
+  if (!sentinel_->connect(error)) {
+    on_link_down("Sentinel " + sentinel.display() + ": " + error);
+    return;
+  }
+  sentinel_->command({"SENTINEL", "get-master-addr-by-name", endpoint_.master_name},
+                     [this, alive = std::weak_ptr<bool>(alive_)](redisReply* reply) {
+                       if (!alive.expired()) on_master_address(reply);
+                     });
+  sentinel_->subscribe("+switch-master", [this, alive = std::weak_ptr<bool>(alive_)](redisReply* reply) {
+    if (!alive.expired()) on_sentinel_event(reply);
+  });
+}
+
+void RedisBroker::on_master_address(redisReply* reply) {
+  if (state_ != State::connecting) return;
+  uint16_t port = 0;
+  if (!reply || reply->type != REDIS_REPLY_ARRAY || reply->elements != 2 ||
+      reply->element[0]->type != REDIS_REPLY_STRING || reply->element[1]->type != REDIS_REPLY_STRING ||
+      !util::parse_whole_number(std::string_view(reply->element[1]->str, reply->element[1]->len), port)) {
+    on_link_down("the Sentinels do not know a master named " + endpoint_.master_name + " (" + error_of(reply) + ")");
+    return;
+  }
+  master_.host.assign(reply->element[0]->str, reply->element[0]->len);
+  master_.port = port;
+  connect_to_master();
+}
+
+void RedisBroker::on_sentinel_event(redisReply* reply) {
+  // ["message", "+switch-master", "NAME OLD-IP OLD-PORT NEW-IP NEW-PORT"]
+  if (!reply || reply->type != REDIS_REPLY_ARRAY || reply->elements != 3) return;
+  if (reply->element[2]->type != REDIS_REPLY_STRING) return;
+  const std::string_view event(reply->element[2]->str, reply->element[2]->len);
+  if (event.starts_with(endpoint_.master_name + " ")) on_link_down("the master moved (" + std::string(event) + ")");
+}
+
+void RedisBroker::connect_to_master() {
+  commands_ = std::make_unique<RedisLink>(loop_, master_, *stats_, link_down_handler());
+  announcements_ = std::make_unique<RedisLink>(loop_, master_, *stats_, link_down_handler());
   std::string error;
   if (!commands_->connect(error) || !announcements_->connect(error)) {
     on_link_down(error);
@@ -79,9 +133,15 @@ void RedisBroker::connect() {
 
 void RedisBroker::on_link_down(const std::string& why) {
   if (state_ == State::stopped || state_ == State::down) return;
+  set_state(State::down);  // first: what the links answer as they close finds it so
+  for (auto* link : {&commands_, &announcements_, &sentinel_})
+    if (*link) (*link)->close();  // what still waits for an answer fails now
+  if (on_ready_ && ++start_attempts_ < endpoint_.sentinels.size()) {  // another Sentinel may answer
+    PW_LOG(warn, where_, ": ", why, "; asking the next Sentinel");
+    connect();
+    return;
+  }
   if (on_ready_) {  // never served: the server does not start
-    if (commands_) commands_->close();
-    if (announcements_) announcements_->close();
     set_state(State::stopped);
     auto on_ready = std::move(on_ready_);
     on_ready_ = nullptr;
@@ -90,9 +150,6 @@ void RedisBroker::on_link_down(const std::string& why) {
   }
   if (backoff_ms_ == 0) PW_LOG(warn, where_, ": ", why, "; publishing fails until it is back");
   else PW_LOG(debug, where_, ": still unreachable: ", why);
-  set_state(State::down);
-  commands_->close();  // what still waits for an answer fails now
-  announcements_->close();
   answer_pending_publishes();
   run_waiting_replays();
   backoff_ms_ = backoff_ms_ ? std::min(backoff_ms_ * 2, kMaxBackoffMs) : kFirstBackoffMs;
@@ -270,10 +327,30 @@ void RedisBroker::on_published(redisReply* reply, std::shared_ptr<core::Message>
     }
     PW_LOG(warn, where_, ": a publish to ", message->channel, " failed: ", why);
     done(nullptr);
+    // A failover made the server pushwire writes to a replica: find the master again.
+    if (why.starts_with("READONLY")) on_link_down("the master became a replica");
     return;
   }
   message->seq = static_cast<uint64_t>(reply->integer);
   message->id = ids_.make_id(message->seq);
+  if (endpoint_.sentinels.empty()) acknowledge(std::move(message), std::move(done));
+  else await_replica(std::move(message), std::move(done));
+}
+
+void RedisBroker::await_replica(std::shared_ptr<core::Message> message, PublishDone done) {
+  commands_->command({"WAIT", "1", kReplicaWaitMs},
+                     [this, alive = std::weak_ptr<bool>(alive_), message, done = std::move(done)](redisReply* reply) mutable {
+                       if (alive.expired()) return;
+                       if (!reply || reply->type != REDIS_REPLY_INTEGER || reply->integer < 1) {
+                         PW_LOG(warn, where_, ": no replica confirmed ", message->id, ": ", error_of(reply));
+                         done(nullptr);
+                         return;
+                       }
+                       acknowledge(std::move(message), std::move(done));
+                     });
+}
+
+void RedisBroker::acknowledge(std::shared_ptr<core::Message> message, PublishDone done) {
   if (state_ != State::ready) {  // Redis has it; this thread cannot tell when others hear it
     done(std::move(message));
     return;
@@ -412,6 +489,7 @@ void RedisBroker::shut_down() {
   run_waiting_replays();
   commands_.reset();
   announcements_.reset();
+  sentinel_.reset();
   heard_log_.clear();
   report_held_bytes();
   for (uv_timer_t* timer : {&timer_, &recheck_})

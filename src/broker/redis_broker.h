@@ -67,6 +67,11 @@ class RedisProgress {
 // reconnects and catches up: what was published meanwhile to the channels
 // this thread's subscribers listen to is read from Redis and delivered, in
 // order. Publishes that come while it catches up wait for it.
+//
+// With Sentinels (redis+sentinel://), it asks them where the master is,
+// reconnects when they announce +switch-master (or when the master turns
+// out to be a replica), and acknowledges a publish only once a replica has
+// it too (WAIT 1), so that a failover does not lose it.
 class RedisBroker final : public Broker {
  public:
   RedisBroker(uv_loop_t* loop, RedisEndpoint endpoint, core::HistoryLimits limits,
@@ -102,6 +107,13 @@ class RedisBroker final : public Broker {
   };
 
   void connect();
+  // With Sentinels: asks one (in turn) where the master is, and listens for
+  // it to move.
+  void ask_sentinel();
+  void on_master_address(redisReply* reply);
+  void on_sentinel_event(redisReply* reply);
+  void connect_to_master();
+  std::function<void(const std::string&)> link_down_handler();
   void on_link_down(const std::string& why);
   void on_announcement(redisReply* reply);
   void request_state();
@@ -114,6 +126,9 @@ class RedisBroker final : public Broker {
   core::Replay unreadable(const core::Cursor& cursor) const;
   void send_publish(std::shared_ptr<core::Message> message, PublishDone done, bool retry);
   void on_published(redisReply* reply, std::shared_ptr<core::Message> message, PublishDone done, bool retry);
+  // With Sentinels, a publish counts once a replica has it too (WAIT).
+  void await_replica(std::shared_ptr<core::Message> message, PublishDone done);
+  void acknowledge(std::shared_ptr<core::Message> message, PublishDone done);
   void take(core::MessagePtr message);  // hands it to this thread's subscribers
   void take_announced(const RedisEntry& entry);
   void answer_pending_publishes();  // the connection is gone or the server stops
@@ -126,6 +141,7 @@ class RedisBroker final : public Broker {
 
   uv_loop_t* loop_;
   RedisEndpoint endpoint_;
+  RedisEndpoint master_;  // endpoint_, with the master's address the Sentinels gave
   std::string where_;  // how log lines name this connection
   core::HistoryLimits limits_;
   std::shared_ptr<RedisProgress> progress_;
@@ -137,6 +153,9 @@ class RedisBroker final : public Broker {
   State state_ = State::connecting;
   std::unique_ptr<RedisLink> commands_;
   std::unique_ptr<RedisLink> announcements_;
+  std::unique_ptr<RedisLink> sentinel_;
+  size_t sentinel_turn_ = 0;  // which one to ask next
+  size_t start_attempts_ = 0;  // at start, each Sentinel is asked once before giving up
   uv_timer_t timer_;
   uv_timer_t recheck_;  // soon again: other threads have not heard a publish yet
   int64_t reconnect_at_ms_ = 0;
