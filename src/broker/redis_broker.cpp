@@ -53,6 +53,7 @@ RedisBroker::~RedisBroker() = default;
 
 void RedisBroker::start(std::function<void(const std::string& error)> on_ready) {
   on_ready_ = std::move(on_ready);
+  timers_open_ = true;
   uv_timer_init(loop_, &timer_);
   timer_.data = this;
   uv_timer_start(&timer_, [](uv_timer_t* t) { static_cast<RedisBroker*>(t->data)->on_timer(); }, kTimerMs, kTimerMs);
@@ -483,7 +484,8 @@ void RedisBroker::on_timer() {
 }
 
 void RedisBroker::shut_down() {
-  if (state_ == State::stopped && !commands_) return;
+  if (!timers_open_) return;  // never started, or shut down already
+  timers_open_ = false;
   set_state(State::stopped);
   answer_pending_publishes();
   run_waiting_replays();
@@ -492,8 +494,7 @@ void RedisBroker::shut_down() {
   sentinel_.reset();
   heard_log_.clear();
   report_held_bytes();
-  for (uv_timer_t* timer : {&timer_, &recheck_})
-    if (!uv_is_closing(reinterpret_cast<uv_handle_t*>(timer))) uv_close(reinterpret_cast<uv_handle_t*>(timer), nullptr);
+  for (uv_timer_t* timer : {&timer_, &recheck_}) uv_close(reinterpret_cast<uv_handle_t*>(timer), nullptr);
 }
 
 }  // namespace pushwire::broker

@@ -158,6 +158,7 @@ class RedisBroker final : public Broker {
   size_t start_attempts_ = 0;  // at start, each Sentinel is asked once before giving up
   uv_timer_t timer_;
   uv_timer_t recheck_;  // soon again: other threads have not heard a publish yet
+  bool timers_open_ = false;
   int64_t reconnect_at_ms_ = 0;
   int64_t connecting_since_ms_ = 0;
   int64_t backoff_ms_ = 0;
