@@ -216,10 +216,9 @@ void RedisBroker::apply_state(redisReply* reply) {
   if (state->epoch != ids_.run_token()) {  // first start, or Redis lost what it kept
     if (served_) PW_LOG(warn, where_, ": ids of earlier messages are void now");
     ids_ = core::IdScheme(std::string(state->epoch));
-    seen_seq_ = std::max(seen_seq_, state->seq);
-    finish_sync();
-    return;
   }
+  // What the subscribed channels got meanwhile, also in a new id space:
+  // its seqs start above what the first server back had seen.
   std::vector<std::string> channels = fanout_ ? fanout_->channel_names() : std::vector<std::string>();
   if (state->seq <= seen_seq_ || channels.empty()) {
     seen_seq_ = std::max(seen_seq_, state->seq);

@@ -7,6 +7,7 @@ namespace pushwire::broker::redis_scripts {
 // be given the same --history and --history-ttl.
 inline constexpr std::string_view kEpochKey = "pushwire:epoch";  // token of the id space
 inline constexpr std::string_view kSeqKey = "pushwire:seq";      // last seq given out
+// pushwire:replid: the replication id of the Redis that last answered kState
 inline constexpr std::string_view kHistoryPrefix = "pushwire:h:";  // + channel: list of entries
 inline constexpr std::string_view kEvictedPrefix = "pushwire:e:";  // + channel: highest seq dropped
 inline constexpr std::string_view kAnnouncements = "pushwire:messages";  // pub/sub channel (also in the scripts)
@@ -42,6 +43,10 @@ return seq
 // What a server needs to start or resynchronise, in O(1): the epoch (made
 // from ARGV[1] if there is none) and the last seq (raised to at least
 // ARGV[2], so that seqs never go back for a server that saw higher ones).
+// When the Redis answering is not the one that last did (its replication
+// id changed: a replica was promoted, or Redis restarted), the seq jumps by
+// a million: announcements the old master made but never replicated may
+// have been heard, and their seqs must not be given to other messages.
 // Returns {epoch, seq}. History is read per channel when it is asked for.
 inline constexpr std::string_view kState = R"lua(
 local epoch = redis.call('GET', 'pushwire:epoch')
@@ -51,10 +56,14 @@ if not epoch then
 end
 local seq = tonumber(redis.call('GET', 'pushwire:seq') or '0')
 local floor = tonumber(ARGV[2])
-if seq < floor then
-  seq = floor
-  redis.call('SET', 'pushwire:seq', seq)
+local replid = string.match(redis.call('INFO', 'replication'), 'master_replid:(%w+)')
+local known = redis.call('GET', 'pushwire:replid')
+if known ~= replid then
+  if known then seq = seq + 1000000 end
+  redis.call('SET', 'pushwire:replid', replid)
 end
+if seq < floor then seq = floor end
+redis.call('SET', 'pushwire:seq', seq)
 return {epoch, tostring(seq)}
 )lua";
 

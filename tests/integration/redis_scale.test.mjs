@@ -91,6 +91,30 @@ test("a server cut off from Redis catches its subscribers up, in order, once it 
   await b.stop();
 });
 
+test('a server cut off while Redis was emptied catches up in the new id space', async (t) => {
+  const redis = await startRedis(t);
+  const proxy = await redisProxy(redis.port);
+  t.after(() => proxy.close());
+  const a = await startServer(t, ['--redis', redis.url]);
+  const b = await startServer(t, ['--redis', proxy.url]);
+  const channel = channelName('redis-cut-flush');
+  const sub = await wsSubscriber(b.port, channel);
+  const before = await publish(a.base, channel, 'before');
+  await waitFor(() => sub.got.length === 1, 3000, 'the first message');
+  proxy.cut();
+  assert.ok((await waitForMetric(b.base, 'pushwire_broker_available', (v) => v === 0, 3000)).ok, 'B notices');
+  assert.match(await redisCommand(redis.port, 'FLUSHALL'), /^\+OK/);
+  const missed = await publish(a.base, channel, 'missed');
+  assert.notEqual(missed.id.split('-')[0], before.id.split('-')[0], 'a new id space');
+  proxy.restore();
+  await waitFor(() => sub.got.length === 2, 5000, 'the message published while B was away');
+  await sleep(100);
+  assert.deepEqual(sub.got.map((m) => [m.id, m.data]), [[before.id, 'before'], [missed.id, 'missed']]);
+  sub.ws.close();
+  await a.stop();
+  await b.stop();
+});
+
 // Writes `count` channels of one message each straight into Redis, the way
 // pushwire keeps them, through redis-cli --pipe.
 async function loadChannels(port, { epoch, count, bytes }) {
