@@ -17,12 +17,18 @@ async function allThreadsConnected(server) {
   return (await waitForMetric(server.base, 'pushwire_broker_available', (v) => v === 1, 8000)).ok;
 }
 
-test('resumes while announcements overtake the history read: each gets exactly the rest, in order', async (t) => {
+// Server A talks to Redis directly, server B through a proxy the test controls.
+async function serversBehindProxy(t, flagsA = [], flagsB = []) {
   const redis = await startRedis(t);
   const proxy = await redisProxy(redis.port);
   t.after(() => proxy.close());
-  const a = await startServer(t, ['--redis', redis.url, '--history', '1000']);
-  const b = await startServer(t, ['--redis', proxy.url, '--threads', '2', '--history', '1000']);
+  const a = await startServer(t, ['--redis', redis.url, ...flagsA]);
+  const b = await startServer(t, ['--redis', proxy.url, ...flagsB]);
+  return { redis, proxy, a, b };
+}
+
+test('resumes while announcements overtake the history read: each gets exactly the rest, in order', async (t) => {
+  const { proxy, a, b } = await serversBehindProxy(t, ['--history', '1000'], ['--threads', '2', '--history', '1000']);
   // B's history reads now come back 40 ms late; its announcements do not wait.
   proxy.delayCommands(40);
   const channel = channelName('redis-race');
@@ -56,11 +62,7 @@ test('resumes while announcements overtake the history read: each gets exactly t
 });
 
 test("a server cut off from Redis catches its subscribers up, in order, once it is back", async (t) => {
-  const redis = await startRedis(t);
-  const proxy = await redisProxy(redis.port);
-  t.after(() => proxy.close());
-  const a = await startServer(t, ['--redis', redis.url]);
-  const b = await startServer(t, ['--redis', proxy.url, '--threads', '2']);
+  const { proxy, a, b } = await serversBehindProxy(t, [], ['--threads', '2']);
   const [one, two, nobody] = ['one', 'two', 'nobody'].map((name) => channelName(`redis-cut-${name}`));
   const first = await wsSubscriber(b.port, one);
   const second = await wsSubscriber(b.port, two);
@@ -92,11 +94,7 @@ test("a server cut off from Redis catches its subscribers up, in order, once it 
 });
 
 test('a server cut off while Redis was emptied catches up in the new id space', async (t) => {
-  const redis = await startRedis(t);
-  const proxy = await redisProxy(redis.port);
-  t.after(() => proxy.close());
-  const a = await startServer(t, ['--redis', redis.url]);
-  const b = await startServer(t, ['--redis', proxy.url]);
+  const { redis, proxy, a, b } = await serversBehindProxy(t);
   const channel = channelName('redis-cut-flush');
   const sub = await wsSubscriber(b.port, channel);
   const before = await publish(a.base, channel, 'before');

@@ -1,35 +1,11 @@
 // A Redis master, one replica and three Sentinels watching them, all real
 // processes started for a test, in a temporary directory of their own.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { redisCommand } from './redis.mjs';
-
-const running = new Set();
-process.on('exit', () => {
-  for (const child of running) child.kill('SIGKILL');
-});
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-function run(binary, args) {
-  const child = spawn(binary, args, { stdio: 'ignore' });
-  running.add(child);
-  child.once('exit', () => running.delete(child));
-  return child;
-}
+import { freePort, redisCommand, spawnRedisProcess as run } from './redis.mjs';
 
 async function until(predicate, timeoutMs, what) {
   const deadline = Date.now() + timeoutMs;
