@@ -378,16 +378,18 @@ void RedisBroker::replay(std::string_view channel, const std::string* since, Rep
 void RedisBroker::read_history(const std::string& channel, const core::Cursor& cursor, ReplayDone done) {
   // The newest entry is all that a subscriber without a cursor is told of.
   const std::string_view from = cursor.kind == core::Cursor::Kind::newest ? "-1" : "0";
-  heard_log_.read_sent(seen_seq_);
+  const uint64_t asked_at = seen_seq_;
+  heard_log_.read_sent(asked_at);
   BrokerStats::add(stats_->history_reads_total);
   commands_->command({"EVAL", redis_scripts::kHistory, "2", history_key(channel), evicted_key(channel), from},
-                     [this, alive = std::weak_ptr<bool>(alive_), channel, cursor, done = std::move(done)](redisReply* reply) {
-                       if (!alive.expired()) answer_read(reply, channel, cursor, done);
+                     [this, alive = std::weak_ptr<bool>(alive_), channel, cursor, asked_at, done = std::move(done)](
+                         redisReply* reply) {
+                       if (!alive.expired()) answer_read(reply, channel, cursor, asked_at, done);
                      });
 }
 
 void RedisBroker::answer_read(redisReply* reply, const std::string& channel, const core::Cursor& cursor,
-                              ReplayDone done) {
+                              uint64_t asked_at, ReplayDone done) {
   const auto fetched = read_channel_history(reply);
   core::Replay replay;
   if (!fetched || fetched->epoch != ids_.run_token()) {
@@ -396,6 +398,12 @@ void RedisBroker::answer_read(redisReply* reply, const std::string& channel, con
   } else {
     const std::vector<core::MessagePtr> later = heard_log_.of(channel, fetched->seq);
     replay = replay_from({channel, *fetched, later, seen_seq_, ids_, limits_}, cursor, util::wall_ms(), util::steady_ms());
+  }
+  if (cursor.kind == core::Cursor::Kind::newest) {
+    // "From now on" means from when the subscriber was registered: what this
+    // thread handed its Fanout since (and the listener set aside) comes here.
+    replay.messages = heard_log_.of(channel, asked_at);
+    if (!replay.messages.empty()) replay.newest = replay.messages.back();
   }
   heard_log_.read_answered();
   report_held_bytes();

@@ -122,7 +122,9 @@ class RedisBroker final : public Broker {
   void catch_up(std::vector<std::string> channels, uint64_t seq);
   void finish_sync();
   void read_history(const std::string& channel, const core::Cursor& cursor, ReplayDone done);
-  void answer_read(redisReply* reply, const std::string& channel, const core::Cursor& cursor, ReplayDone done);
+  // `asked_at`: what this thread had heard when the replay was asked for.
+  void answer_read(redisReply* reply, const std::string& channel, const core::Cursor& cursor, uint64_t asked_at,
+                   ReplayDone done);
   core::Replay unreadable(const core::Cursor& cursor) const;
   void send_publish(std::shared_ptr<core::Message> message, PublishDone done, bool retry);
   void on_published(redisReply* reply, std::shared_ptr<core::Message> message, PublishDone done, bool retry);
