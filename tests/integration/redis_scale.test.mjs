@@ -61,6 +61,25 @@ test('resumes while announcements overtake the history read: each gets exactly t
   await b.stop();
 });
 
+test('a subscriber without a cursor gets what is published while its history read is on its way', async (t) => {
+  const { proxy, a, b } = await serversBehindProxy(t);
+  proxy.delayCommands(100);
+  const channel = channelName('redis-newest');
+  const subs = [];
+  for (let i = 0; i < 5; i++) {
+    subs.push(await wsSubscriber(b.port, channel));  // open: registered, its read still on its way
+    await publish(a.base, channel, `m${i}`);
+  }
+  await waitFor(() => subs.every((s, i) => s.got.length === 5 - i), 5000, 'every message after each subscription');
+  await sleep(150);
+  for (const [i, sub] of subs.entries()) {
+    assert.deepEqual(sub.got.map((m) => m.data), ['m0', 'm1', 'm2', 'm3', 'm4'].slice(i));
+    sub.ws.close();
+  }
+  await a.stop();
+  await b.stop();
+});
+
 test("a server cut off from Redis catches its subscribers up, in order, once it is back", async (t) => {
   const { proxy, a, b } = await serversBehindProxy(t, [], ['--threads', '2']);
   const [one, two, nobody] = ['one', 'two', 'nobody'].map((name) => channelName(`redis-cut-${name}`));
