@@ -560,7 +560,9 @@ Scale-out and files:
   --redis URL            share channels, ids and history among several pushwire
                          servers through Redis:
                          redis://[[USER]:PASSWORD@]HOST[:PORT][/DB], e.g.
-                         redis://127.0.0.1:6379; give every server the same
+                         redis://127.0.0.1:6379, or through Sentinels:
+                         redis+sentinel://[[USER]:PASSWORD@]HOST[:PORT][,...]
+                         /MASTER[/DB]; give every server the same
                          --history and --history-ttl
                          (default: none, channels live in this process)
   --static DIR           serve the files of DIR under / instead of the built-in

@@ -20,9 +20,10 @@ Server::Server(ServerConfig config)
   if (config_.tls) tls_ = std::make_unique<tls::ServerContext>(*config_.tls, config_.http2.has_value());
   if (!config_.redis) shared_broker_ = std::make_unique<broker::MemoryBroker>(config_.history);
   auto progress = config_.redis ? std::make_shared<broker::RedisProgress>(config_.threads) : nullptr;
+  auto stats = std::make_shared<broker::BrokerStats>();
   for (unsigned i = 0; i < config_.threads; ++i) {
     auto make_redis_broker = [&, i](uv_loop_t* loop) {
-      return std::make_unique<broker::RedisBroker>(loop, *config_.redis, config_.history, progress, i);
+      return std::make_unique<broker::RedisBroker>(loop, *config_.redis, config_.history, progress, stats, i);
     };
     workers_.push_back(
         std::make_unique<Worker>(config_, shared_broker_.get(), make_redis_broker, metrics_, limits_, tls_.get()));

@@ -3,6 +3,7 @@
 #include <string>
 #include <string_view>
 
+#include "broker/broker_stats.h"
 #include "core/fanout.h"
 #include "core/history.h"
 #include "core/message.h"
@@ -46,6 +47,9 @@ class Broker {
   // Whether publishes can be acknowledged now, on every thread (a networked
   // broker may be cut off).
   virtual bool available() { return true; }
+
+  // A networked broker's round trips, reconnects and the like; nullptr if none.
+  virtual const BrokerStats* stats() const { return nullptr; }
 
   // The server is stopping: called on each thread that uses this broker.
   virtual void shut_down() {}

@@ -83,6 +83,13 @@ void Fanout::remove(std::string_view channel, Subscriber* subscriber) {
   if (list.empty()) channels_.erase(it);
 }
 
+std::vector<std::string> Fanout::channel_names() const {
+  std::vector<std::string> names;
+  names.reserve(channels_.size());
+  for (const auto& [name, list] : channels_) names.push_back(name);
+  return names;
+}
+
 void Fanout::compact(List& list) {
   size_t out = 0;
   for (Subscriber* s : list) {

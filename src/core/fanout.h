@@ -31,6 +31,8 @@ class Fanout {
 
   size_t subscriber_count() const { return subscriber_count_; }
   size_t channel_count() const { return channels_.size(); }
+  // The channels with a subscriber on this thread (owning thread only).
+  std::vector<std::string> channel_names() const;
   // Messages handed to subscribers so far (a subscriber may skip a duplicate).
   uint64_t deliveries() const { return deliveries_; }
 
