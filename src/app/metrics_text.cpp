@@ -59,6 +59,15 @@ std::string metrics_text(transports::Context& context) {
          get(m.slow_subscribers_disconnected_total));
   metric(out, "pushwire_gaps_total", "counter", "Resumes that could not be complete (gap signalled).",
          get(m.gaps_total));
+  metric(out, "pushwire_sessions_open", "gauge", "Sessions (multi-channel streams) open now.", get(m.sessions_open));
+  metric(out, "pushwire_sessions_created_total", "counter", "Sessions opened.", get(m.sessions_created_total));
+  metric(out, "pushwire_sessions_refused_total", "counter", "Sessions refused because --max-sessions were open.",
+         get(m.sessions_refused_total));
+  metric(out, "pushwire_channels_refused_total", "counter",
+         "Subscriptions of a session refused by --max-channels-per-client.", get(m.channels_refused_total));
+  metric(out, "pushwire_session_requests_forwarded_total", "counter",
+         "Session op requests that arrived on another thread than the session's and were passed to it.",
+         get(m.session_requests_forwarded_total));
   metric(out, "pushwire_channels", "gauge", "Channels with kept messages.",
          static_cast<double>(context.broker.channel_count()));
   metric(out, "pushwire_broker_available", "gauge", "1 when publishes can be acknowledged on every thread (with --redis: each reaches Redis), else 0.",

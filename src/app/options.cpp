@@ -169,6 +169,12 @@ const std::vector<Flag>& flags() {
        [](Options& o, const Value& v) {
          return set_integer(o.max_pending_bytes, std::get<int64_t>(v), 1024, int64_t{1} << 30);
        }},
+      {"max-channels-per-client", "N", Kind::integer,
+       [](Options& o, const Value& v) {
+         return set_integer(o.max_channels_per_client, std::get<int64_t>(v), 1, 1'000'000);
+       }},
+      {"max-sessions", "N", Kind::integer,
+       [](Options& o, const Value& v) { return set_integer(o.max_sessions, std::get<int64_t>(v), 1, 100'000'000); }},
       {"idle-timeout", "S", Kind::seconds,
        [](Options& o, const Value& v) { return set_seconds(o.idle_timeout_s, std::get<double>(v)); }},
       {"ws-deflate", "", Kind::toggle,
@@ -464,6 +470,13 @@ Subscribers:
                          disconnected, so that a slow client cannot hold up the
                          server; it resumes from history when it reconnects.
                          1024 to 1073741824 (default: 1048576, 1 MiB)
+  --max-channels-per-client N
+                         channels one multi-channel stream (session) may
+                         carry, 1 to 1000000; more are refused with
+                         too_many_channels (default: 256)
+  --max-sessions N       multi-channel streams (sessions) open on the whole
+                         server, 1 to 100000000; more are refused with 503
+                         too_many_sessions (default: 100000)
   --ws-deflate, --no-ws-deflate
                          offer WebSocket compression (permessage-deflate)
                          (default: on)

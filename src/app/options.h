@@ -23,6 +23,8 @@ struct Options {
   size_t max_pending_bytes = 1 << 20;     // unsent bytes a subscriber may have before it is cut off
   double idle_timeout_s = 60;             // keep-alive connection with no request in flight
   bool ws_deflate = true;
+  size_t max_channels_per_client = 256;   // channels of one session (and one WebSocket)
+  size_t max_sessions = 100'000;          // sessions open on the whole server
   std::string log_level = "info";         // error, warn, info or debug
 };
 

@@ -12,14 +12,16 @@ namespace {
 constexpr auto kBrokerStartTimeout = std::chrono::seconds(5);
 }
 
-Server::Server(ServerConfig config) : config_(std::move(config)) {
+Server::Server(ServerConfig config)
+    : config_(std::move(config)), session_count_(config_.max_sessions), peers_(config_.threads) {
   if (!config_.redis) shared_broker_ = std::make_unique<broker::MemoryBroker>(config_.history);
   auto progress = config_.redis ? std::make_shared<broker::RedisProgress>(config_.threads) : nullptr;
   for (unsigned i = 0; i < config_.threads; ++i) {
     auto make_redis_broker = [&, i](uv_loop_t* loop) {
       return std::make_unique<broker::RedisBroker>(loop, *config_.redis, config_.history, progress, i);
     };
-    workers_.push_back(std::make_unique<Worker>(config_, shared_broker_.get(), make_redis_broker, metrics_));
+    workers_.push_back(std::make_unique<Worker>(config_, shared_broker_.get(), make_redis_broker, metrics_, i,
+                                                session_count_, peers_));
   }
 }
 

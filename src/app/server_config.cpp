@@ -21,6 +21,8 @@ ServerConfig make_server_config(const Options& options) {
   config.transports.heartbeat_ms = static_cast<int64_t>(options.heartbeat_s * 1000);
   config.transports.max_pending_bytes = options.max_pending_bytes;
   config.transports.ws_deflate = options.ws_deflate;
+  config.transports.max_channels_per_client = options.max_channels_per_client;
+  config.max_sessions = options.max_sessions;
   if (!options.redis_url.empty()) {
     std::string error;  // checked when the flag was read
     config.redis = broker::parse_redis_url(options.redis_url, error);

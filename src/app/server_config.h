@@ -20,6 +20,7 @@ struct ServerConfig {
   http::HttpSettings http;
   http::CorsPolicy cors{{"*"}};
   transports::Settings transports;
+  size_t max_sessions = 100'000;
   std::optional<broker::RedisEndpoint> redis;  // none: the in-memory broker
 };
 

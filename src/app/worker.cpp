@@ -11,18 +11,21 @@ constexpr int64_t kShutdownGraceMs = 5000;
 }
 
 Worker::Worker(const ServerConfig& config, broker::Broker* shared, const BrokerFactory& make_own,
-               util::Metrics& metrics)
+               util::Metrics& metrics, unsigned index, core::SessionCount& session_count,
+               std::vector<transports::Context*>& peers)
     : config_(config),
       fanout_([this] { loop_.post_soon([this] { fanout_.drain(); }); }),
       own_broker_(shared ? nullptr : make_own(loop_.uv())),
       broker_(shared ? *shared : *own_broker_),
-      context_{broker_, fanout_, loop_, config.transports, metrics},
+      sessions_(index, session_count),
+      context_{broker_, fanout_, loop_, config.transports, metrics, sessions_, peers},
       static_files_(config.static_dir),
       listener_(loop_, [this](net::Connection& connection) {
         util::Metrics::add(context_.metrics.connections_total);
         connection.set_handler(
             std::make_unique<http::HttpSession>(connection, router_, config_.cors, config_.http));
       }) {
+  peers[index] = &context_;
   broker_.attach(&fanout_);
   add_routes(router_, context_, static_files_);
   loop_.set_tick([this](int64_t now_ms) { on_tick(now_ms); });

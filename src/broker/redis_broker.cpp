@@ -228,6 +228,7 @@ void RedisBroker::apply_snapshot(redisReply* reply) {
       if (entry.seq > known && entry.seq > seen_seq_) take(make_message(channel, entry, ids_), steady_now - (wall_now - entry.time_ms));
   }
   seen_seq_ = std::max(seen_seq_, snapshot->seq);
+  channels_.assume_dropped_through(seen_seq_);  // channels gone from Redis before the load
   for (const std::string& payload : early_) {
     const auto entry = decode_announcement(payload);
     if (entry && entry->epoch == ids_.run_token()) take_announced(*entry, steady_now);
@@ -313,10 +314,12 @@ void RedisBroker::on_published(redisReply* reply, std::shared_ptr<core::Message>
   release_waiting();
 }
 
-void RedisBroker::replay(std::string_view channel, const std::string* since, ReplayDone done) {
-  const core::Cursor cursor = core::Cursor::parse(since, ids_);
+void RedisBroker::replay(std::string_view channel, const std::string* since, ReplayDone done,
+                         core::CursorScope scope) {
+  const core::Cursor cursor = core::Cursor::parse(since, ids_, scope);
   if (cursor.kind == core::Cursor::Kind::after && cursor.seq > seen_seq_ && state_ == State::ready) {
-    waiting_replays_.push_back({std::string(channel), *since, cursor.seq, util::steady_ms() + kReplayWaitMs, std::move(done)});
+    waiting_replays_.push_back(
+        {std::string(channel), *since, scope, cursor.seq, util::steady_ms() + kReplayWaitMs, std::move(done)});
     return;
   }
   done(channels_.replay(channel, cursor, seen_seq_, util::steady_ms()));
@@ -369,7 +372,7 @@ void RedisBroker::run_waiting_replays() {
   }
   // Answered from the mirror now: caught up, or the id was never given out.
   for (WaitingReplay& w : due) {
-    w.done(channels_.replay(w.channel, core::Cursor::parse(&w.since, ids_), seen_seq_, now));
+    w.done(channels_.replay(w.channel, core::Cursor::parse(&w.since, ids_, w.scope), seen_seq_, now));
   }
 }
 

@@ -72,7 +72,7 @@ class RedisBroker final : public Broker {
   void start(std::function<void(const std::string& error)> on_ready) override;
 
   void publish(std::string_view channel, std::string_view event, std::string data, PublishDone done) override;
-  void replay(std::string_view channel, const std::string* since, ReplayDone done) override;
+  void replay(std::string_view channel, const std::string* since, ReplayDone done, core::CursorScope scope) override;
   void attach(core::Fanout* fanout) override { fanout_ = fanout; }
   void sweep() override {}  // this broker's own timer expires its mirror
   size_t channel_count() override { return channels_.size(); }
@@ -90,6 +90,7 @@ class RedisBroker final : public Broker {
   struct WaitingReplay {
     std::string channel;
     std::string since;
+    core::CursorScope scope;
     uint64_t seq;
     int64_t deadline_ms;
     ReplayDone done;

@@ -1,5 +1,6 @@
 #include "transports/request_args.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 
@@ -28,6 +29,28 @@ bool read_channel(http::Exchange& exchange, std::string_view rest, std::string& 
     return false;
   }
   channel = rest;
+  return true;
+}
+
+bool read_channels(Context& context, http::Exchange& exchange, std::vector<std::string>& channels) {
+  for (const auto& [name, value] : exchange.request().query) {
+    if (name != "channel") continue;
+    if (!core::is_valid_channel(value)) {
+      exchange.respond_error(400, "bad_channel", core::kChannelRule);
+      return false;
+    }
+    if (std::find(channels.begin(), channels.end(), value) != channels.end()) continue;
+    if (channels.size() == context.settings.max_channels_per_client) {
+      util::Metrics::add(context.metrics.channels_refused_total);
+      exchange.respond_error(400, "too_many_channels", "a stream carries at most --max-channels-per-client channels");
+      return false;
+    }
+    channels.push_back(value);
+  }
+  if (channels.empty()) {
+    exchange.respond_error(400, "bad_channel", "name the stream's channels as ?channel=A&channel=B");
+    return false;
+  }
   return true;
 }
 

@@ -12,6 +12,7 @@ struct Settings {
   int64_t heartbeat_ms = 15'000;
   size_t max_pending_bytes = 1 << 20;
   bool ws_deflate = true;
+  size_t max_channels_per_client = 256;
 };
 
 }  // namespace pushwire::transports
