@@ -8,10 +8,10 @@ namespace pushwire::transports {
 namespace {
 
 // SSE: "id:", "event:" unless it is "message", one "data:" line per line of
-// the text (CR, LF and CRLF all end a line), and a blank line.
-std::string sse_event_impl(const core::Message& message) {
+// `data` (CR, LF and CRLF all end a line), and a blank line.
+std::string sse_block(const core::Message& message, const std::string& data) {
   std::string out;
-  out.reserve(message.data.size() + message.id.size() + 32);
+  out.reserve(data.size() + message.id.size() + 32);
   out += "id: ";
   out += message.id;
   out += '\n';
@@ -20,7 +20,6 @@ std::string sse_event_impl(const core::Message& message) {
     out += message.event;
     out += '\n';
   }
-  const std::string& data = message.data;
   size_t start = 0;
   while (true) {
     size_t end = data.find_first_of("\r\n", start);
@@ -76,11 +75,20 @@ std::string sse_cursor(std::string_view id) {
 std::string ndjson_cursor(std::string_view id) { return ndjson_control("_cursor", id_fields(id)); }
 std::string iframe_cursor(std::string_view id) { return iframe_control("_cursor", id_fields(id)); }
 
+std::string sse_event_impl(const core::Message& message) { return sse_block(message, message.data); }
+// An envelope is one line: JSON escapes every line break.
+std::string sse_envelope_impl(const core::Message& message) {
+  return sse_block(message, message.encoded(kEnvelope));
+}
+
 std::string sse_chunk(const core::Message& m) { return http::chunk(sse_event_impl(m)); }
+std::string sse_envelope_chunk(const core::Message& m) { return http::chunk(sse_envelope_impl(m)); }
 std::string ndjson_chunk(const core::Message& m) { return http::chunk(ndjson_line(m)); }
 
 const core::WireFormat kSse(sse_event_impl);
 const core::WireFormat kSseChunked(sse_chunk);
+const core::WireFormat kSseEnvelope(sse_envelope_impl);
+const core::WireFormat kSseEnvelopeChunked(sse_envelope_chunk);
 const core::WireFormat kNdjson(ndjson_line);
 const core::WireFormat kNdjsonChunked(ndjson_chunk);
 const core::WireFormat kIframeTail(iframe_call_tail);
@@ -105,6 +113,7 @@ std::string channel_fields(std::string_view channel) {
 }
 
 std::string sse_event(const core::Message& message) { return sse_event_impl(message); }
+std::string sse_envelope_event(const core::Message& message) { return sse_envelope_impl(message); }
 std::string ndjson_line(const core::Message& message) { return envelope_json(message) + "\n"; }
 std::string iframe_call_tail(const core::Message& message) { return envelope_json(message) + ");</script>\n"; }
 
@@ -113,6 +122,16 @@ const StreamStyle& sse_style() {
       "sse", "text/event-stream; charset=utf-8",
       {{"Cache-Control", "no-cache"}, {"X-Accel-Buffering", "no"}},
       &kSseChunked, &kSse, sse_control, sse_cursor, ": heartbeat\n\n", http::chunk(": heartbeat\n\n"), "retry: 2000\n\n", false};
+  return style;
+}
+
+const StreamStyle& sse_session_style() {
+  static const StreamStyle style = [] {
+    StreamStyle made = sse_style();
+    made.chunked = &kSseEnvelopeChunked;
+    made.bare = &kSseEnvelope;
+    return made;
+  }();
   return style;
 }
 

@@ -28,11 +28,11 @@ std::optional<Channels> read_stream_channels(Context& context, http::Exchange& e
 }
 
 void start(Context& context, http::Exchange& exchange, const Channels& channels, const std::string* since,
-           const StreamStyle& style, std::string prefix = {}) {
+           const StreamStyle& style, const StreamStyle& session_style, std::string prefix = {}) {
   if (channels.from_path)
     StreamSubscription::start(context, exchange, channels.names.front(), since, style, std::move(prefix));
   else
-    SessionStream::start(context, exchange, channels.names, since, style, std::move(prefix));
+    SessionStream::start(context, exchange, channels.names, since, session_style, std::move(prefix));
 }
 }  // namespace
 
@@ -42,20 +42,21 @@ void handle_sse(Context& context, http::Exchange& exchange, std::string_view res
   // A reconnecting EventSource sends the id it saw last, and the original URL.
   const std::string* since = exchange.request().header("last-event-id");
   if (!since || since->empty()) since = since_param(exchange);
-  start(context, exchange, *channels, since, sse_style());
+  start(context, exchange, *channels, since, sse_style(), sse_session_style());
 }
 
 void handle_stream(Context& context, http::Exchange& exchange, std::string_view rest) {
   auto channels = read_stream_channels(context, exchange, rest);
   if (!channels) return;
-  start(context, exchange, *channels, since_param(exchange), ndjson_style());
+  start(context, exchange, *channels, since_param(exchange), ndjson_style(), ndjson_style());
 }
 
 void handle_iframe(Context& context, http::Exchange& exchange, std::string_view rest) {
   std::string callback;
   auto channels = read_stream_channels(context, exchange, rest);
   if (!channels || !read_callback(exchange, callback)) return;
-  start(context, exchange, *channels, since_param(exchange), iframe_style(), "<script>parent." + callback + "(");
+  start(context, exchange, *channels, since_param(exchange), iframe_style(), iframe_style(),
+        "<script>parent." + callback + "(");
 }
 
 }  // namespace pushwire::transports

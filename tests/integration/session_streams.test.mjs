@@ -46,8 +46,12 @@ describe('multi-channel SSE with a native EventSource', () => {
     t.after(() => es.source.close());
     return es;
   }
-  const envelopes = (seen) => seen.messages.filter((m) => m.event === 'message')
-    .map((m) => ({ id: m.id, data: m.data }));
+  // On a multi-channel stream each message's data is its JSON envelope, which names its channel.
+  const envelopes = (seen) => seen.messages.filter((m) => m.event === 'message').map((m) => {
+    const envelope = JSON.parse(m.data);
+    assert.equal(envelope.id, m.id);
+    return { channel: envelope.channel, id: m.id, data: envelope.data };
+  });
 
   test('one response carries every channel in publish order, each message with its own id', async (t) => {
     const channels = names('sse-multi', 3);
@@ -58,7 +62,7 @@ describe('multi-channel SSE with a native EventSource', () => {
     const sent = await publishAround(server.base, channels, 12, 'live');
     await until(() => envelopes(seen).length >= 12, 3000, '12 messages');
     await sleep(100);
-    assert.deepEqual(envelopes(seen), sent.map(({ id, data }) => ({ id, data })));
+    assert.deepEqual(envelopes(seen), sent);
   });
 
   test('after a cut it resumes every channel from Last-Event-ID, nothing lost or repeated', async (t) => {
@@ -81,7 +85,7 @@ describe('multi-channel SSE with a native EventSource', () => {
     await until(() => envelopes(seen).length >= sent.length, 3000, `all ${sent.length} messages`);
     await sleep(150);
 
-    assert.deepEqual(envelopes(seen), sent.map(({ id, data }) => ({ id, data })));
+    assert.deepEqual(envelopes(seen), sent);
     assert.equal(seen.named._gap.length, 0, 'nothing was missed, so no gap');
     assert.equal(proxy.requests.length, 3);
     assert.doesNotMatch(proxy.requests[0], /last-event-id/i);
@@ -119,14 +123,14 @@ describe('multi-channel streams resumed with ?since=', () => {
 
   test('a cursor mark follows the replay when the stream has not written the newest place', async () => {
     const [a, other] = names('mark', 2);
-    await publish(server.base, a, 'a0');
+    const a0 = await publish(server.base, a, 'a0');
     const newest = await publish(server.base, other, 'elsewhere');
     const reader = await openStream(server.port, `/sse${query([a])}&since=0`);
     try {
       const mark = `id: ${newest.id}\nevent: _cursor\ndata: {"id":"${newest.id}"}\n\n`;
       await until(() => reader.text.endsWith(mark), 3000, 'a cursor mark with the newest id');
       assert.deepEqual(sseEvents(reader.text).map((e) => [e.event, e.data]), [
-        ['_session', `{"session":"${sessionOf(reader)}"}`], ['message', 'a0'], ['_cursor', `{"id":"${newest.id}"}`]]);
+        ['_session', `{"session":"${sessionOf(reader)}"}`], ['message', JSON.stringify({ channel: a, id: a0.id, event: 'message', data: 'a0', time: a0.time })], ['_cursor', `{"id":"${newest.id}"}`]]);
     } finally {
       reader.destroy();
     }
