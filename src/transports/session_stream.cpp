@@ -58,7 +58,7 @@ core::SessionOpResult SessionStream::apply(const core::SessionOp& op) {
   if (op.kind == core::SessionOp::Kind::subscribe) {
     subscribe(op.channel, op.since ? &*op.since : nullptr, core::CursorScope::channel);
   } else {
-    channels_.erase(op.channel);
+    unsubscribe(op.channel);
   }
   return result;
 }
@@ -68,11 +68,19 @@ void SessionStream::subscribe(const std::string& channel, const std::string* sin
   if (!added) return;
   ++replays_due_;
   Channel* listener = it->second.get();
+  listener->replay_due = true;
   listener->listen(context_, channel, since, [this, listener](core::Replay replay) {
+    listener->replay_due = false;
     if (replay.gap) held_gaps_.push_back(listener->channel());
     held_.insert(held_.end(), replay.messages.begin(), replay.messages.end());
     replay_done();
   }, scope);
+}
+
+void SessionStream::unsubscribe(const std::string& channel) {
+  // A replay still due never comes once its listener is gone: stop waiting for it.
+  const bool replay_was_due = channels_.extract(channel).mapped()->replay_due;
+  if (replay_was_due) replay_done();
 }
 
 void SessionStream::on_live(const core::MessagePtr& message) {

@@ -41,6 +41,7 @@ class SessionStream final : public http::ExchangeState, public core::Session {
    public:
     explicit Channel(SessionStream& stream) : stream_(stream) {}
     using ChannelListener::listen;
+    bool replay_due = false;
 
    private:
     void on_message(const core::MessagePtr& message) override { stream_.on_live(message); }
@@ -49,6 +50,7 @@ class SessionStream final : public http::ExchangeState, public core::Session {
 
   SessionStream(Context& context, http::Exchange& exchange, const StreamStyle& style, std::string prefix);
   void subscribe(const std::string& channel, const std::string* since, core::CursorScope scope);
+  void unsubscribe(const std::string& channel);
   void on_live(const core::MessagePtr& message);
   void replay_done();
   void write_held();

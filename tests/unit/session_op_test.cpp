@@ -71,6 +71,7 @@ TEST(SessionOp, ABodyThatIsNotOpsIsRefusedWhole) {
   EXPECT_NE(refused("[]"), "");
   EXPECT_NE(refused(R"([[{"op":"subscribe","channel":"a"}]])"), "");
   EXPECT_NE(refused(std::string(10000, '[')), "");
+  EXPECT_NE(refused(std::string(30000, '[') + std::string(30000, ']')), "");
   EXPECT_NE(refused(R"([{"op":"subscribe","channel":"a"},{"op":"subscribe","channel":"b"}])", 1), "");
 }
 
