@@ -22,10 +22,8 @@ void Fanout::drain() {
     std::lock_guard lock(inbox_mutex_);
     draining_.swap(inbox_);
   }
-  for (const MessagePtr& message : draining_) {
-    last_drained_ = message;
-    deliver(message);
-  }
+  for (const MessagePtr& message : draining_) deliver(message);
+  if (!draining_.empty()) last_drained_ = draining_.back();
   draining_.clear();
 }
 
