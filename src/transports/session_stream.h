@@ -59,7 +59,7 @@ class SessionStream final : public http::ExchangeState, public core::Session {
   Context& context_;
   http::Exchange& exchange_;
   StreamWriter writer_;
-  util::StringMap<std::unique_ptr<Channel>> channels_;
+  util::StringMap<Channel> channels_;
   size_t replays_due_ = 0;
   std::vector<std::string> held_gaps_;
   std::vector<core::MessagePtr> held_;
