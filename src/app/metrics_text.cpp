@@ -114,6 +114,11 @@ std::string metrics_text(transports::Context& context) {
   metric(out, "pushwire_tls_handshake_timeouts_total", "counter",
          "TLS connections cut off for not finishing the handshake within --tls-handshake-timeout.",
          get(m.tls_handshake_timeouts_total));
+  metric(out, "pushwire_sessions_open", "gauge", "Sessions (multi-channel streams) open now.", get(m.sessions_open));
+  metric(out, "pushwire_sessions_created_total", "counter", "Sessions opened.", get(m.sessions_created_total));
+  metric(out, "pushwire_session_requests_forwarded_total", "counter",
+         "Session op requests that arrived on another thread than the session's and were passed to it.",
+         get(m.session_requests_forwarded_total));
   metric(out, "pushwire_channels", "gauge", "Channels with kept messages (0 with --redis: Redis keeps them).",
          static_cast<double>(context.broker.channel_count()));
   metric(out, "pushwire_history_bytes", "gauge",

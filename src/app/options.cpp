@@ -181,6 +181,8 @@ const std::vector<Flag>& flags() {
        [](Options& o, const Value& v) {
          return set_integer(o.max_pending_bytes, std::get<int64_t>(v), 1024, int64_t{1} << 30);
        }},
+      {"max-sessions", "N", Kind::integer,
+       [](Options& o, const Value& v) { return set_integer(o.max_sessions, std::get<int64_t>(v), 1, 100'000'000); }},
       {"idle-timeout", "S", Kind::seconds,
        [](Options& o, const Value& v) { return set_seconds(o.idle_timeout_s, std::get<double>(v)); }},
       {"header-timeout", "S", Kind::seconds,
@@ -515,6 +517,9 @@ Subscribers:
                          Also the unsent answers past which a client's
                          pipelined requests wait. 1024 to 1073741824
                          (default: 1048576, 1 MiB)
+  --max-sessions N       multi-channel streams (sessions) open on the whole
+                         server, 1 to 100000000; more are refused with 503
+                         too_many_sessions (default: 100000)
   --ws-deflate, --no-ws-deflate
                          offer WebSocket compression (permessage-deflate)
                          (default: on)

@@ -34,6 +34,7 @@ struct Options {
   double tls_handshake_timeout_s = 10;    // a TLS connection must finish its handshake within this
   bool http2 = true;                      // ALPN h2 over TLS, prior-knowledge h2c on plain listeners
   unsigned http2_max_streams = 128;       // concurrent streams per HTTP/2 connection
+  size_t max_sessions = 100'000;          // sessions open on the whole server
   std::string log_level = "info";         // error, warn, info or debug
 };
 

@@ -15,7 +15,9 @@ constexpr auto kBrokerStartTimeout = std::chrono::seconds(5);
 
 Server::Server(ServerConfig config)
     : config_(std::move(config)),
-      limits_{net::Admission(config_.admission), transports::PublishRate(config_.publish_rate)} {
+      limits_{net::Admission(config_.admission), transports::PublishRate(config_.publish_rate)},
+      session_count_(config_.max_sessions),
+      peers_(config_.threads) {
   config_.http.metrics = &metrics_;
   if (config_.tls) tls_ = std::make_unique<tls::ServerContext>(*config_.tls, config_.http2.has_value());
   if (!config_.redis) shared_broker_ = std::make_unique<broker::MemoryBroker>(config_.history);
@@ -25,8 +27,8 @@ Server::Server(ServerConfig config)
     auto make_redis_broker = [&, i](uv_loop_t* loop) {
       return std::make_unique<broker::RedisBroker>(loop, *config_.redis, config_.history, progress, stats, i);
     };
-    workers_.push_back(
-        std::make_unique<Worker>(config_, shared_broker_.get(), make_redis_broker, metrics_, limits_, tls_.get()));
+    workers_.push_back(std::make_unique<Worker>(config_, shared_broker_.get(), make_redis_broker, metrics_, limits_,
+                                                tls_.get(), i, session_count_, peers_));
   }
 }
 

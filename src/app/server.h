@@ -40,6 +40,8 @@ class Server {
   ClientLimits limits_;
   std::unique_ptr<tls::ServerContext> tls_;
   std::unique_ptr<broker::Broker> shared_broker_;
+  core::SessionCount session_count_;
+  std::vector<transports::Context*> peers_;  // each worker's, by index
   std::vector<std::unique_ptr<Worker>> workers_;
 };
 

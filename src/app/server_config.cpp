@@ -55,6 +55,7 @@ ServerConfig make_server_config(const Options& options) {
     config.http2->max_body_bytes = options.max_message_bytes;
     config.http2->idle_timeout_ms = config.http.idle_timeout_ms;
   }
+  config.max_sessions = options.max_sessions;
   if (!options.redis_url.empty()) {
     std::string error;  // checked when the flag was read
     config.redis = broker::parse_redis_url(options.redis_url, error);

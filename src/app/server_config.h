@@ -25,6 +25,7 @@ struct ServerConfig {
   transports::Settings transports;
   net::AdmissionLimits admission;
   double publish_rate = 0;  // publishes a second per address; 0: no limit
+  size_t max_sessions = 100'000;
   std::optional<broker::RedisEndpoint> redis;  // none: the in-memory broker
   std::optional<tls::TlsFiles> tls;             // none: plain HTTP
   int64_t tls_handshake_timeout_ms = 10'000;

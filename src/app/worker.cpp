@@ -13,18 +13,21 @@ constexpr int64_t kShutdownGraceMs = 5000;
 }
 
 Worker::Worker(const ServerConfig& config, broker::Broker* shared, const BrokerFactory& make_own,
-               util::Metrics& metrics, ClientLimits& limits, tls::ServerContext* tls)
+               util::Metrics& metrics, ClientLimits& limits, tls::ServerContext* tls, unsigned index,
+               core::SessionCount& session_count, std::vector<transports::Context*>& peers)
     : config_(config),
       admission_(limits.admission),
       fanout_([this] { loop_.post_soon([this] { fanout_.drain(); }); }),
       own_broker_(shared ? nullptr : make_own(loop_.uv())),
       broker_(shared ? *shared : *own_broker_),
-      context_{broker_, fanout_, loop_, config.transports, metrics, limits.publish_rate},
+      sessions_(index, session_count),
+      context_{broker_, fanout_, loop_, config.transports, metrics, limits.publish_rate, sessions_, peers},
       static_files_(config.static_dir),
       tls_(tls),
       protocols_{router_, config.cors, config.http, config.http2 ? &*config.http2 : nullptr,
                  config.tls_handshake_timeout_ms, metrics},
       listener_(loop_, [this](net::Connection& connection) { on_connection(connection); }) {
+  peers[index] = &context_;
   broker_.attach(&fanout_);
   add_routes(router_, context_, static_files_);
   loop_.set_tick([this](int64_t now_ms) { on_tick(now_ms); });

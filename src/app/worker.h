@@ -7,6 +7,7 @@
 #include "app/protocol_detector.h"
 #include "broker/broker.h"
 #include "core/fanout.h"
+#include "core/session_registry.h"
 #include "http/cors.h"
 #include "http/http_session.h"
 #include "http/router.h"
@@ -31,9 +32,11 @@ class Worker {
 
   // With `shared`, this thread uses that broker; otherwise one of its own,
   // from `make_own`. With `tls`, every connection speaks TLS. `limits` are
-  // shared by every thread.
+  // shared by every thread. The worker puts its Context at `peers[index]`,
+  // where other threads find its sessions.
   Worker(const ServerConfig& config, broker::Broker* shared, const BrokerFactory& make_own, util::Metrics& metrics,
-         ClientLimits& limits, tls::ServerContext* tls);
+         ClientLimits& limits, tls::ServerContext* tls, unsigned index, core::SessionCount& session_count,
+         std::vector<transports::Context*>& peers);
   ~Worker();
 
   // Binds (port 0 on the first worker picks the port the others then share).
@@ -55,6 +58,7 @@ class Worker {
   core::Fanout fanout_;
   std::unique_ptr<broker::Broker> own_broker_;
   broker::Broker& broker_;
+  core::SessionRegistry sessions_;
   transports::Context context_;
   http::Router router_;
   http::StaticFiles static_files_;

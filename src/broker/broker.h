@@ -31,8 +31,10 @@ class Broker {
   // then not have happened, and is not acknowledged.
   virtual void publish(std::string_view channel, std::string_view event, std::string data, PublishDone done) = 0;
 
-  // What a subscriber starting at `since` (nullptr: no since) gets now.
-  virtual void replay(std::string_view channel, const std::string* since, ReplayDone done) = 0;
+  // What a subscriber starting at `since` (nullptr: no since) gets now;
+  // `scope` says whether `since` is the channel's cursor or a stream's.
+  virtual void replay(std::string_view channel, const std::string* since, ReplayDone done,
+                      core::CursorScope scope = core::CursorScope::channel) = 0;
 
   // Every thread's Fanout; attach all of them before the first publish.
   virtual void attach(core::Fanout* fanout) = 0;

@@ -25,8 +25,9 @@ void MemoryBroker::publish(std::string_view channel, std::string_view event, std
   done(std::move(shared));
 }
 
-void MemoryBroker::replay(std::string_view channel, const std::string* since, ReplayDone done) {
-  const core::Cursor cursor = core::Cursor::parse(since, ids_);
+void MemoryBroker::replay(std::string_view channel, const std::string* since, ReplayDone done,
+                          core::CursorScope scope) {
+  const core::Cursor cursor = core::Cursor::parse(since, ids_, scope);
   core::Replay replay;
   {
     std::lock_guard lock(mutex_);

@@ -360,8 +360,9 @@ void RedisBroker::acknowledge(std::shared_ptr<core::Message> message, PublishDon
   release_waiting();
 }
 
-void RedisBroker::replay(std::string_view channel, const std::string* since, ReplayDone done) {
-  const core::Cursor cursor = core::Cursor::parse(since, ids_);
+void RedisBroker::replay(std::string_view channel, const std::string* since, ReplayDone done,
+                         core::CursorScope scope) {
+  const core::Cursor cursor = core::Cursor::parse(since, ids_, scope);
   const bool not_heard_yet = cursor.kind == core::Cursor::Kind::after && cursor.seq > seen_seq_;
   if (state_ == State::ready && !not_heard_yet) {
     read_history(std::string(channel), cursor, std::move(done));
@@ -371,7 +372,7 @@ void RedisBroker::replay(std::string_view channel, const std::string* since, Rep
     done(unreadable(cursor));
     return;
   }
-  waiting_replays_.push_back({std::string(channel), since ? std::optional<std::string>(*since) : std::nullopt,
+  waiting_replays_.push_back({std::string(channel), since ? std::optional<std::string>(*since) : std::nullopt, scope,
                               not_heard_yet ? cursor.seq : 0, util::steady_ms() + kReplayWaitMs, std::move(done)});
 }
 
@@ -472,7 +473,7 @@ void RedisBroker::run_waiting_replays() {
     }
   }
   for (WaitingReplay& w : due) {
-    const core::Cursor cursor = core::Cursor::parse(w.since ? &*w.since : nullptr, ids_);
+    const core::Cursor cursor = core::Cursor::parse(w.since ? &*w.since : nullptr, ids_, w.scope);
     // Caught up, or the id was never given out: Redis tells which.
     if (state_ == State::ready) read_history(w.channel, cursor, std::move(w.done));
     else w.done(unreadable(cursor));

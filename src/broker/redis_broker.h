@@ -82,7 +82,7 @@ class RedisBroker final : public Broker {
   void start(std::function<void(const std::string& error)> on_ready) override;
 
   void publish(std::string_view channel, std::string_view event, std::string data, PublishDone done) override;
-  void replay(std::string_view channel, const std::string* since, ReplayDone done) override;
+  void replay(std::string_view channel, const std::string* since, ReplayDone done, core::CursorScope scope) override;
   void attach(core::Fanout* fanout) override { fanout_ = fanout; }
   void sweep() override {}  // Redis expires what it keeps
   size_t channel_count() override { return 0; }  // Redis knows; counting would read every key
@@ -101,6 +101,7 @@ class RedisBroker final : public Broker {
   struct WaitingReplay {
     std::string channel;
     std::optional<std::string> since;
+    core::CursorScope scope;
     uint64_t seq;  // heard through this, it goes on (0: once this thread is ready)
     int64_t deadline_ms;
     ReplayDone done;

@@ -65,14 +65,20 @@ core::Replay replay_from(const ReplaySource& source, const core::Cursor& cursor,
   const uint64_t read_through = kept.empty() ? 0 : kept.back()->seq;
   for (const core::MessagePtr& message : source.heard_later)
     if (message->seq > read_through && message->seq > source.fetched.seq) kept.push_back(message);
+  // A stream's cursor is a place in the one sequence, not a message of this
+  // channel: what this channel lost after it is what Redis says it let go.
+  const bool stream_place = cursor.scope == core::CursorScope::stream && cursor.kind == core::Cursor::Kind::after;
   if (kept.empty()) {  // as a channel with nothing kept: everything before now may be gone
-    return core::History(source.limits, source.heard_through).replay(cursor, steady_now_ms);
+    core::History empty(source.limits, stream_place ? evicted : source.heard_through);
+    return stream_place ? empty.replay_after_place(cursor.seq, evicted, steady_now_ms)
+                        : empty.replay(cursor, steady_now_ms);
   }
   core::History history(source.limits, std::max(evicted, kept.front()->seq - 1));
   for (core::MessagePtr& message : kept) {
     const int64_t age_ms = wall_now_ms - message->time_ms;
     history.append(std::move(message), steady_now_ms - age_ms);
   }
+  if (stream_place) return history.replay_after_place(cursor.seq, evicted, steady_now_ms);
   return history.replay(cursor, steady_now_ms);
 }
 

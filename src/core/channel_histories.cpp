@@ -1,5 +1,7 @@
 #include "core/channel_histories.h"
 
+#include <algorithm>
+
 namespace pushwire::core {
 
 template <typename Change>
@@ -40,23 +42,44 @@ void ChannelHistories::trim_to_budget() {
     History& history = *by_oldest_.begin()->second;
     const std::string channel = history.oldest().channel;
     update(history, [&] { history.drop_oldest(); });
-    if (history.empty()) channels_.erase(channel);
+    if (!history.empty()) continue;
+    dropped_through_ = std::max(dropped_through_, history.last_seq());
+    channels_.erase(channel);
   }
 }
 
 Replay ChannelHistories::replay(std::string_view channel, const Cursor& cursor, uint64_t last_seq, int64_t now_ms) {
   auto it = channels_.find(channel);
-  if (it == channels_.end()) return History(limits_, last_seq).replay(cursor, now_ms);
-  History& history = *it->second;
-  update(history, [&] { history.expire(now_ms); });
-  return history.replay(cursor, now_ms);
+  History* history = it != channels_.end() ? it->second.get() : nullptr;
+  if (history) update(*history, [&] { history->expire(now_ms); });
+  if (cursor.scope == CursorScope::stream && cursor.kind == Cursor::Kind::after)
+    return replay_stream(history, cursor.seq, last_seq, now_ms);
+  if (history) return history->replay(cursor, now_ms);
+  return History(limits_, last_seq).replay(cursor, now_ms);
+}
+
+// A stream cursor names a place in the publish order, often past this
+// channel's newest message. Past the broker's newest it names nothing given
+// out yet, so it is unknown.
+Replay ChannelHistories::replay_stream(History* history, uint64_t seq, uint64_t last_seq, int64_t now_ms) {
+  if (seq > last_seq) {
+    const Cursor unknown{Cursor::Kind::unknown, 0};
+    return history ? history->replay(unknown, now_ms) : History(limits_, last_seq).replay(unknown, now_ms);
+  }
+  if (history) return history->replay_after_place(seq, dropped_through_, now_ms);
+  return History(limits_, last_seq).replay_after_place(seq, dropped_through_, now_ms);
 }
 
 void ChannelHistories::expire(int64_t now_ms) {
   for (auto it = channels_.begin(); it != channels_.end();) {
     History& history = *it->second;
     update(history, [&] { history.expire(now_ms); });
-    it = history.empty() ? channels_.erase(it) : std::next(it);
+    if (!history.empty()) {
+      ++it;
+      continue;
+    }
+    dropped_through_ = std::max(dropped_through_, history.last_seq());
+    it = channels_.erase(it);
   }
 }
 

@@ -1,4 +1,5 @@
 #pragma once
+#include <algorithm>
 #include <memory>
 #include <set>
 #include <string>
@@ -29,6 +30,7 @@ class ChannelHistories {
 
   // What a subscriber starting at `cursor` gets. A channel with nothing kept
   // answers as if everything up to `last_seq` (the broker's) had been dropped.
+  // A stream-scoped cursor is taken as a place in the publish order.
   Replay replay(std::string_view channel, const Cursor& cursor, uint64_t last_seq, int64_t now_ms);
 
   // Drops expired messages, and the channels left with none.
@@ -45,6 +47,7 @@ class ChannelHistories {
   void update(History& history, Change change);
   History& history_of(const std::string& channel, uint64_t evicted_through);
   void trim_to_budget();
+  Replay replay_stream(History* history, uint64_t seq, uint64_t last_seq, int64_t now_ms);
 
   HistoryLimits limits_;
   util::StringMap<std::unique_ptr<History>> channels_;
@@ -52,6 +55,7 @@ class ChannelHistories {
   // budget takes from first. Seqs grow with publish order across channels.
   std::set<std::pair<uint64_t, History*>> by_oldest_;
   size_t bytes_ = 0;
+  uint64_t dropped_through_ = 0;  // the newest message any dropped channel had let go of
 };
 
 }  // namespace pushwire::core

@@ -17,11 +17,13 @@ void Fanout::post(MessagePtr message) {
 }
 
 void Fanout::drain() {
+  if (delivering_) return;  // called from within a delivery: the walk under way goes on
   {
     std::lock_guard lock(inbox_mutex_);
     draining_.swap(inbox_);
   }
   for (const MessagePtr& message : draining_) deliver(message);
+  if (!draining_.empty()) last_drained_ = draining_.back();
   draining_.clear();
 }
 

@@ -1,5 +1,7 @@
 #include "core/history.h"
 
+#include <algorithm>
+
 namespace pushwire::core {
 
 size_t message_bytes(const Message& message) {
@@ -7,7 +9,7 @@ size_t message_bytes(const Message& message) {
 }
 
 History::History(HistoryLimits limits, uint64_t evicted_through)
-    : limits_(limits), evicted_through_(evicted_through), last_seq_(evicted_through) {}
+    : limits_(limits), began_through_(evicted_through), evicted_through_(evicted_through), last_seq_(evicted_through) {}
 
 void History::append(MessagePtr message, int64_t now_ms) {
   last_seq_ = message->seq;
@@ -56,6 +58,14 @@ Replay History::replay(const Cursor& cursor, int64_t now_ms) {
   }
   for (const Entry& entry : entries_)
     if (entry.message->seq > after) out.messages.push_back(entry.message);
+  return out;
+}
+
+Replay History::replay_after_place(uint64_t seq, uint64_t dropped_through, int64_t now_ms) {
+  Replay out = replay({Cursor::Kind::after, std::min(seq, last_seq_)}, now_ms);
+  const uint64_t lost =
+      evicted_through_ > began_through_ ? evicted_through_ : std::min(began_through_, dropped_through);
+  out.gap = lost > seq;
   return out;
 }
 

@@ -34,6 +34,11 @@ class History {
   void append(MessagePtr message, int64_t now_ms);
   void expire(int64_t now_ms);
   Replay replay(const Cursor& cursor, int64_t now_ms);
+  // For a stream cursor: after place `seq` of the publish order (at most the
+  // broker's newest). What this history let go of is lost for sure; from
+  // before it began, only what a dropped channel let go of
+  // (`dropped_through`) may have been this channel's.
+  Replay replay_after_place(uint64_t seq, uint64_t dropped_through, int64_t now_ms);
 
   bool empty() const { return entries_.empty(); }
   uint64_t last_seq() const { return last_seq_; }
@@ -53,6 +58,7 @@ class History {
 
   HistoryLimits limits_;
   std::deque<Entry> entries_;
+  uint64_t began_through_;  // evicted_through when made
   uint64_t evicted_through_;
   uint64_t last_seq_;
   size_t bytes_ = 0;

@@ -27,9 +27,11 @@ class ChannelListener : public core::Subscriber {
 
  protected:
   // `on_replay(core::Replay)` gets the kept messages after `since` (nullptr:
-  // none, new messages only) and whether a gap is to be reported.
+  // none, new messages only) and whether a gap is to be reported. `scope`
+  // says whether `since` is this channel's cursor or a stream's.
   template <typename OnReplay>
-  void listen(Context& context, std::string_view channel, const std::string* since, OnReplay on_replay) {
+  void listen(Context& context, std::string_view channel, const std::string* since, OnReplay on_replay,
+              core::CursorScope scope = core::CursorScope::channel) {
     context_ = &context;
     channel_ = &context.fanout.add(channel, this);
     util::Metrics::add(context.metrics.subscribers_open, 1);
@@ -43,7 +45,7 @@ class ChannelListener : public core::Subscriber {
       if (!self) return;
       self->forget_pending_replay();
       self->answer_replay(std::move(replay), on_replay);
-    });
+    }, scope);
   }
 
   void stop() {
