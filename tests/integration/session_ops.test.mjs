@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { channelName, publish, request, sleep, waitFor } from './lib/http.mjs';
 import { startServer } from './lib/server.mjs';
+import { refused } from './lib/metrics.mjs';
 import { metric, openStream, parseNdjson, until } from './lib/streams.mjs';
 
 const lines = (reader) => parseNdjson(reader.text).filter(Boolean);
@@ -112,7 +113,7 @@ describe('session ops', () => {
   });
 
   test('--max-channels-per-client bounds the URL and the ops, refused clearly and counted', async (t) => {
-    const before = await metric(server.base, 'pushwire_channels_refused_total');
+    const before = await refused(server.base, 'too_many_channels');
     const four = Array.from({ length: 4 }, () => channelName('lim'));
     const res = await request(server.base, url('/sse', four));
     assert.equal(res.status, 400);
@@ -125,7 +126,7 @@ describe('session ops', () => {
     const op = await postOps(server.base, session, { op: 'subscribe', channel: four[3], ref: 1 });
     assert.deepEqual(op.json().results[0].error, 'too_many_channels');
     await until(() => lines(reader).some((l) => l.error === 'too_many_channels'), 3000, 'the refusal on the stream');
-    assert.equal(await metric(server.base, 'pushwire_channels_refused_total'), before + 2);
+    assert.equal(await refused(server.base, 'too_many_channels'), before + 2);
   });
 });
 
@@ -136,7 +137,7 @@ describe('session limits and threads', () => {
     const res = await request(server.base, url('/sse', [channelName('two')]));
     assert.equal(res.status, 503);
     assert.equal(res.json().error, 'too_many_sessions');
-    assert.equal(await metric(server.base, 'pushwire_sessions_refused_total'), 1);
+    assert.equal(await refused(server.base, 'max_sessions'), 1);
     assert.equal(await metric(server.base, 'pushwire_sessions_open'), 1);
     assert.equal(await metric(server.base, 'pushwire_sessions_created_total'), 1);
     const v1 = await openStream(server.port, `/stream/${channelName('v1')}`);
