@@ -1,6 +1,5 @@
 #include "http/exchange.h"
 
-
 namespace pushwire::http {
 
 void Exchange::respond(int status, std::string_view content_type, std::string body, const HeaderList& headers) {
