@@ -5,8 +5,10 @@
 
 #include <cstdio>
 #include <fstream>
+#include <string>
 
 #include "net/connection.h"
+#include "tls/tls_stream.h"
 #include "util/log.h"
 #include "ws/deflate.h"
 
@@ -29,6 +31,53 @@ void metric(std::string& out, const char* name, const char* type, const char* he
   std::snprintf(number, sizeof number, "%.17g", value);
   out += number;
   out += '\n';
+}
+
+// One counter family with a `reason` label, every reason listed even at 0.
+void refusals(std::string& out, const util::Metrics& m) {
+  out += "# HELP pushwire_refused_total Clients turned away by a limit, by reason.\n"
+         "# TYPE pushwire_refused_total counter\n";
+  for (size_t i = 0; i < util::kRefusalReasons.size(); ++i) {
+    out += "pushwire_refused_total{reason=\"";
+    out += util::kRefusalReasons[i];
+    out += "\"} ";
+    out += std::to_string(m.refused_total[i].load(std::memory_order_relaxed));
+    out += '\n';
+  }
+}
+
+void broker_round_trips(std::string& out, const broker::BrokerStats& stats) {
+  const char* name = "pushwire_broker_round_trip_seconds";
+  out += "# HELP pushwire_broker_round_trip_seconds Time from sending a command to Redis to its answer.\n"
+         "# TYPE pushwire_broker_round_trip_seconds histogram\n";
+  uint64_t count = 0;
+  char line[128];
+  for (size_t i = 0; i < stats.round_trips.size(); ++i) {
+    count += stats.round_trips[i].load(std::memory_order_relaxed);
+    if (i < broker::BrokerStats::kBucketsMicros.size())
+      std::snprintf(line, sizeof line, "%s_bucket{le=\"%g\"} %llu\n", name,
+                    static_cast<double>(broker::BrokerStats::kBucketsMicros[i]) / 1e6, static_cast<unsigned long long>(count));
+    else
+      std::snprintf(line, sizeof line, "%s_bucket{le=\"+Inf\"} %llu\n", name, static_cast<unsigned long long>(count));
+    out += line;
+  }
+  std::snprintf(line, sizeof line, "%s_sum %.6f\n%s_count %llu\n", name,
+                static_cast<double>(stats.round_trip_micros_sum.load(std::memory_order_relaxed)) / 1e6, name,
+                static_cast<unsigned long long>(count));
+  out += line;
+}
+
+void broker_metrics(std::string& out, const broker::BrokerStats& stats) {
+  auto get = [](const auto& atomic) { return static_cast<double>(atomic.load(std::memory_order_relaxed)); };
+  broker_round_trips(out, stats);
+  metric(out, "pushwire_broker_reconnects_total", "counter", "Connections to Redis made again after one was lost (per thread).",
+         get(stats.reconnects_total));
+  metric(out, "pushwire_broker_resyncs_total", "counter",
+         "Catch-ups with Redis after a reconnect or a lost id space (per thread).", get(stats.resyncs_total));
+  metric(out, "pushwire_broker_history_reads_total", "counter", "Channel histories read from Redis for replays.",
+         get(stats.history_reads_total));
+  metric(out, "pushwire_broker_history_bytes", "gauge",
+         "Bytes of messages held to complete history reads still on their way.", get(stats.history_held_bytes));
 }
 
 double resident_bytes() {
@@ -73,10 +122,26 @@ std::string metrics_text(transports::Context& context) {
   metric(out, "pushwire_static_refused_total", "counter",
          "--static requests refused: dot names, links out of the directory, files over --static-max-bytes.",
          get(m.static_refused_total));
-  metric(out, "pushwire_channels", "gauge", "Channels with kept messages.",
+  metric(out, "pushwire_tls_handshake_failures_total", "counter",
+         "TLS handshakes that failed (bad or unsupported client hello, wrong protocol, peer left).",
+         static_cast<double>(tls::TlsStream::handshake_failures()));
+  metric(out, "pushwire_tls_handshake_timeouts_total", "counter",
+         "TLS connections cut off for not finishing the handshake within --tls-handshake-timeout.",
+         get(m.tls_handshake_timeouts_total));
+  metric(out, "pushwire_sessions_open", "gauge", "Sessions (multi-channel streams) open now.", get(m.sessions_open));
+  metric(out, "pushwire_sessions_created_total", "counter", "Sessions opened.", get(m.sessions_created_total));
+  metric(out, "pushwire_session_requests_forwarded_total", "counter",
+         "Session op requests that arrived on another thread than the session's and were passed to it.",
+         get(m.session_requests_forwarded_total));
+  metric(out, "pushwire_channels", "gauge", "Channels with kept messages (0 with --redis: Redis keeps them).",
          static_cast<double>(context.broker.channel_count()));
+  metric(out, "pushwire_history_bytes", "gauge",
+         "Bytes of messages kept for history, all channels (in-memory broker; bounded by --history-bytes).",
+         static_cast<double>(context.broker.history_bytes()));
+  refusals(out, m);
   metric(out, "pushwire_broker_available", "gauge", "1 when publishes can be acknowledged on every thread (with --redis: each reaches Redis), else 0.",
          context.broker.available() ? 1.0 : 0.0);
+  if (const broker::BrokerStats* stats = context.broker.stats()) broker_metrics(out, *stats);
   metric(out, "process_resident_memory_bytes", "gauge", "Resident memory size in bytes.", resident_bytes());
   metric(out, "process_cpu_seconds_total", "counter", "User and system CPU time in seconds.", cpu_seconds());
   return out;

@@ -4,6 +4,7 @@
 #include "http/exchange.h"
 #include "transports/poll.h"
 #include "transports/publish.h"
+#include "transports/sessions.h"
 #include "transports/streams.h"
 #include "transports/websocket_upgrade.h"
 
@@ -25,10 +26,15 @@ void add_routes(http::Router& router, transports::Context& context, const http::
   router.add("/lp/", "GET", bind(transports::handle_long_poll));
   router.add("/jsonp/", "GET", bind(transports::handle_jsonp));
   router.add("/sse/", "GET", bind(transports::handle_sse));
-  router.add("/stream/", "GET", bind(transports::handle_ndjson_stream));
+  router.add("/stream/", "GET", bind(transports::handle_stream));
   router.add("/iframe/", "GET", bind(transports::handle_iframe));
-  router.add("/ws", "GET", bind(transports::handle_websocket));
-  router.add("/ws/", "GET", bind(transports::handle_websocket));
+  router.add("/sse", "GET", bind(transports::handle_sse));
+  router.add("/stream", "GET", bind(transports::handle_stream));
+  router.add("/iframe", "GET", bind(transports::handle_iframe));
+  router.add("/session/", "GET, POST", bind(transports::handle_session));
+  // CONNECT: WebSockets over HTTP/2 (RFC 8441).
+  router.add("/ws", "GET, CONNECT", bind(transports::handle_websocket));
+  router.add("/ws/", "GET, CONNECT", bind(transports::handle_websocket));
   router.set_fallback([&static_files](Exchange& exchange, std::string_view path) {
     static_files.serve(exchange, path);
   });

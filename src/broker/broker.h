@@ -3,6 +3,7 @@
 #include <string>
 #include <string_view>
 
+#include "broker/broker_stats.h"
 #include "core/fanout.h"
 #include "core/history.h"
 #include "core/message.h"
@@ -30,8 +31,10 @@ class Broker {
   // then not have happened, and is not acknowledged.
   virtual void publish(std::string_view channel, std::string_view event, std::string data, PublishDone done) = 0;
 
-  // What a subscriber starting at `since` (nullptr: no since) gets now.
-  virtual void replay(std::string_view channel, const std::string* since, ReplayDone done) = 0;
+  // What a subscriber starting at `since` (nullptr: no since) gets now;
+  // `scope` says whether `since` is the channel's cursor or a stream's.
+  virtual void replay(std::string_view channel, const std::string* since, ReplayDone done,
+                      core::CursorScope scope = core::CursorScope::channel) = 0;
 
   // Every thread's Fanout; attach all of them before the first publish.
   virtual void attach(core::Fanout* fanout) = 0;
@@ -40,10 +43,15 @@ class Broker {
   virtual void sweep() = 0;
 
   virtual size_t channel_count() = 0;
+  // Bytes of messages kept in this process for history (0 when they live elsewhere).
+  virtual size_t history_bytes() { return 0; }
 
   // Whether publishes can be acknowledged now, on every thread (a networked
   // broker may be cut off).
   virtual bool available() { return true; }
+
+  // A networked broker's round trips, reconnects and the like; nullptr if none.
+  virtual const BrokerStats* stats() const { return nullptr; }
 
   // The server is stopping: called on each thread that uses this broker.
   virtual void shut_down() {}

@@ -17,17 +17,17 @@ void MemoryBroker::publish(std::string_view channel, std::string_view event, std
     message->seq = ++last_seq_;
     message->id = ids_.make_id(message->seq);
     message->time_ms = util::wall_ms();
-    core::History& history = channels_.for_message(*message);
     shared = std::move(message);
-    history.append(shared, util::steady_ms());
+    channels_.append(shared, util::steady_ms());
     // Posting under the lock gives every thread the same per-channel order.
     for (core::Fanout* fanout : fanouts_) fanout->post(shared);
   }
   done(std::move(shared));
 }
 
-void MemoryBroker::replay(std::string_view channel, const std::string* since, ReplayDone done) {
-  const core::Cursor cursor = core::Cursor::parse(since, ids_);
+void MemoryBroker::replay(std::string_view channel, const std::string* since, ReplayDone done,
+                          core::CursorScope scope) {
+  const core::Cursor cursor = core::Cursor::parse(since, ids_, scope);
   core::Replay replay;
   {
     std::lock_guard lock(mutex_);
@@ -46,6 +46,11 @@ void MemoryBroker::sweep() {
   const int64_t now = util::steady_ms();
   std::lock_guard lock(mutex_);
   channels_.expire(now);
+}
+
+size_t MemoryBroker::history_bytes() {
+  std::lock_guard lock(mutex_);
+  return channels_.bytes();
 }
 
 size_t MemoryBroker::channel_count() {

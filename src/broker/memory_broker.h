@@ -18,10 +18,11 @@ class MemoryBroker final : public Broker {
   explicit MemoryBroker(core::HistoryLimits limits, core::IdScheme ids = core::IdScheme());
 
   void publish(std::string_view channel, std::string_view event, std::string data, PublishDone done) override;
-  void replay(std::string_view channel, const std::string* since, ReplayDone done) override;
+  void replay(std::string_view channel, const std::string* since, ReplayDone done, core::CursorScope scope) override;
   void attach(core::Fanout* fanout) override;
   void sweep() override;
   size_t channel_count() override;
+  size_t history_bytes() override;
 
  private:
   core::ChannelHistories channels_;

@@ -1,8 +1,8 @@
 #include "broker/redis_link.h"
 
+#include <chrono>
 #include <memory>
 
-#include "util/clock.h"
 
 namespace pushwire::broker {
 
@@ -64,6 +64,11 @@ void send_argv(redisAsyncContext* context, redisCallbackFn* callback, void* data
   redisAsyncCommandArgv(context, callback, data, static_cast<int>(args.size()), argv.data(), lengths.data());
 }
 
+int64_t steady_us() {
+  using namespace std::chrono;
+  return duration_cast<microseconds>(steady_clock::now().time_since_epoch()).count();
+}
+
 // A command's callback: answered once, then freed.
 void on_reply_once(redisAsyncContext*, void* reply, void* data) {
   std::unique_ptr<RedisLink::OnReply> on_reply(static_cast<RedisLink::OnReply*>(data));
@@ -80,8 +85,8 @@ void on_reply_each(redisAsyncContext*, void* reply, void* data) {
 
 }  // namespace
 
-RedisLink::RedisLink(uv_loop_t* loop, RedisEndpoint endpoint, OnDown on_down)
-    : loop_(loop), endpoint_(std::move(endpoint)), on_down_(std::move(on_down)) {}
+RedisLink::RedisLink(uv_loop_t* loop, RedisEndpoint endpoint, BrokerStats& stats, OnDown on_down)
+    : loop_(loop), endpoint_(std::move(endpoint)), stats_(stats), on_down_(std::move(on_down)) {}
 
 RedisLink::~RedisLink() {
   if (context_) {
@@ -129,11 +134,14 @@ void RedisLink::command(const std::vector<std::string_view>& args, OnReply on_re
     on_reply(nullptr);
     return;
   }
-  sent_ms_.push_back(util::steady_ms());
+  sent_us_.push_back(steady_us());
   // hiredis answers every command, also with nullptr when the link goes, and
   // always while this link exists (it frees the context before it is gone).
   auto counted = [this, on_reply = std::move(on_reply)](redisReply* reply) {
-    if (!sent_ms_.empty()) sent_ms_.pop_front();
+    if (!sent_us_.empty()) {
+      if (reply) stats_.round_trip(static_cast<uint64_t>(steady_us() - sent_us_.front()));
+      sent_us_.pop_front();
+    }
     on_reply(reply);
   };
   send_argv(context_, on_reply_once, new OnReply(std::move(counted)), args);

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "broker/broker_stats.h"
 #include "broker/redis_url.h"
 
 namespace pushwire::broker {
@@ -16,13 +17,14 @@ namespace pushwire::broker {
 // One connection to Redis, driven by a libuv loop through hiredis's
 // asynchronous API. Replies arrive on the loop's thread. When the connection
 // ends, every command still waiting is answered with nullptr, and on_down
-// says why (unless close() ended it).
+// says why (unless close() ended it). Each command's round trip is counted
+// in `stats`.
 class RedisLink {
  public:
   using OnReply = std::function<void(redisReply* reply)>;  // nullptr: no answer
   using OnDown = std::function<void(const std::string& why)>;
 
-  RedisLink(uv_loop_t* loop, RedisEndpoint endpoint, OnDown on_down);
+  RedisLink(uv_loop_t* loop, RedisEndpoint endpoint, BrokerStats& stats, OnDown on_down);
   ~RedisLink();
   RedisLink(const RedisLink&) = delete;
   RedisLink& operator=(const RedisLink&) = delete;
@@ -38,7 +40,7 @@ class RedisLink {
   void close();
   // When the oldest command still waiting for its answer was sent (steady
   // ms), or 0 if none is waiting.
-  int64_t waiting_since_ms() const { return sent_ms_.empty() ? 0 : sent_ms_.front(); }
+  int64_t waiting_since_ms() const { return sent_us_.empty() ? 0 : sent_us_.front() / 1000; }
 
  private:
   static void on_connect(const redisAsyncContext* context, int status);
@@ -47,10 +49,11 @@ class RedisLink {
 
   uv_loop_t* loop_;
   RedisEndpoint endpoint_;
+  BrokerStats& stats_;
   OnDown on_down_;
   redisAsyncContext* context_ = nullptr;
   bool closing_ = false;
-  std::deque<int64_t> sent_ms_;  // of the commands waiting, oldest first (replies come in order)
+  std::deque<int64_t> sent_us_;  // of the commands waiting, oldest first (replies come in order)
 };
 
 }  // namespace pushwire::broker

@@ -7,6 +7,7 @@ namespace pushwire::broker::redis_scripts {
 // be given the same --history and --history-ttl.
 inline constexpr std::string_view kEpochKey = "pushwire:epoch";  // token of the id space
 inline constexpr std::string_view kSeqKey = "pushwire:seq";      // last seq given out
+// pushwire:replid: the replication id of the Redis that last answered kState
 inline constexpr std::string_view kHistoryPrefix = "pushwire:h:";  // + channel: list of entries
 inline constexpr std::string_view kEvictedPrefix = "pushwire:e:";  // + channel: highest seq dropped
 inline constexpr std::string_view kAnnouncements = "pushwire:messages";  // pub/sub channel (also in the scripts)
@@ -39,12 +40,15 @@ redis.call('PUBLISH', 'pushwire:messages', ARGV[1] .. '|' .. ARGV[2] .. '|' .. e
 return seq
 )lua";
 
-// Everything a server needs to start or resynchronise: the epoch (made from
-// ARGV[1] if there is none), the last seq (raised to at least ARGV[2], so
-// that seqs never go back for a server that saw higher ones), and for each
-// channel with history its name, the highest seq it dropped, and its entries.
-// Returns {epoch, seq, channel1, evicted1, {entries1...}, channel2, ...}.
-inline constexpr std::string_view kSnapshot = R"lua(
+// What a server needs to start or resynchronise, in O(1): the epoch (made
+// from ARGV[1] if there is none) and the last seq (raised to at least
+// ARGV[2], so that seqs never go back for a server that saw higher ones).
+// When the Redis answering is not the one that last did (its replication
+// id changed: a replica was promoted, or Redis restarted), the seq jumps by
+// a million: announcements the old master made but never replicated may
+// have been heard, and their seqs must not be given to other messages.
+// Returns {epoch, seq}. History is read per channel when it is asked for.
+inline constexpr std::string_view kState = R"lua(
 local epoch = redis.call('GET', 'pushwire:epoch')
 if not epoch then
   epoch = ARGV[1]
@@ -52,23 +56,25 @@ if not epoch then
 end
 local seq = tonumber(redis.call('GET', 'pushwire:seq') or '0')
 local floor = tonumber(ARGV[2])
-if seq < floor then
-  seq = floor
-  redis.call('SET', 'pushwire:seq', seq)
+local replid = string.match(redis.call('INFO', 'replication'), 'master_replid:(%w+)')
+local known = redis.call('GET', 'pushwire:replid')
+if known ~= replid then
+  if known then seq = seq + 1000000 end
+  redis.call('SET', 'pushwire:replid', replid)
 end
-local out = {epoch, tostring(seq)}
-local cursor = '0'
-repeat
-  local page = redis.call('SCAN', cursor, 'MATCH', 'pushwire:h:*', 'COUNT', 1000)
-  cursor = page[1]
-  for _, key in ipairs(page[2]) do
-    local channel = string.sub(key, 12)
-    out[#out + 1] = channel
-    out[#out + 1] = redis.call('GET', 'pushwire:e:' .. channel) or '0'
-    out[#out + 1] = redis.call('LRANGE', key, 0, -1)
-  end
-until cursor == '0'
-return out
+if seq < floor then seq = floor end
+redis.call('SET', 'pushwire:seq', seq)
+return {epoch, tostring(seq)}
+)lua";
+
+// One channel's history as of one point of the sequence, read atomically
+// with that point, so that every announcement after it is one the caller
+// has not been answered: {epoch, seq, highest seq dropped, {entries from
+// ARGV[1] (0: all, -1: the newest only) to the end}}.
+// KEYS: history, evicted.
+inline constexpr std::string_view kHistory = R"lua(
+return {redis.call('GET', 'pushwire:epoch') or '', redis.call('GET', 'pushwire:seq') or '0',
+        redis.call('GET', KEYS[2]) or '0', redis.call('LRANGE', KEYS[1], ARGV[1], -1)}
 )lua";
 
 }  // namespace pushwire::broker::redis_scripts

@@ -17,31 +17,73 @@ std::string without_credentials(std::string_view url) {
   if (at == std::string_view::npos || at < authority) return std::string(url);
   return std::string(url.substr(0, authority)) + "***" + std::string(url.substr(at));
 }
+
+constexpr std::string_view kSentinelScheme = "redis+sentinel://";
+constexpr uint16_t kSentinelPort = 26379;
+
+std::string address_text(const std::string& host, uint16_t port) {
+  return (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + std::to_string(port);
+}
+
+// HOST[:PORT] into `address`; returns why not, or "".
+std::string parse_address(std::string_view text, RedisEndpoint::Address& address) {
+  std::optional<std::string_view> port;
+  if (text.starts_with('[')) {
+    const size_t close = text.find(']');
+    if (close == std::string_view::npos) return "an IPv6 address needs its closing ]";
+    address.host = std::string(text.substr(1, close - 1));
+    text = text.substr(close + 1);
+    if (!text.empty() && !text.starts_with(':')) return "junk after the host";
+    if (!text.empty()) port = text.substr(1);
+  } else {
+    const size_t colon = text.find(':');
+    address.host = std::string(text.substr(0, colon));
+    if (colon != std::string_view::npos) port = text.substr(colon + 1);
+  }
+  if (address.host.empty()) return "the host is missing";
+  if (port && (!util::parse_whole_number(*port, address.port) || address.port == 0)) return "the port is not 1 to 65535";
+  return "";
+}
 }  // namespace
 
 std::string RedisEndpoint::display() const {
-  std::string url(kScheme);
+  std::string url(sentinels.empty() ? kScheme : kSentinelScheme);
   if (!user.empty() || !password.empty()) url += user + (password.empty() ? "@" : ":***@");
-  url += host.find(':') != std::string::npos ? "[" + host + "]" : host;
-  url += ":" + std::to_string(port);
+  if (sentinels.empty()) {
+    url += address_text(host, port);
+  } else {
+    for (size_t i = 0; i < sentinels.size(); ++i)
+      url += (i ? "," : "") + address_text(sentinels[i].host, sentinels[i].port);
+    url += "/" + master_name;
+  }
   if (db != 0) url += "/" + std::to_string(db);
   return url;
 }
 
 std::optional<RedisEndpoint> parse_redis_url(std::string_view url, std::string& error) {
   auto fail = [&](std::string why) {
-    error = "'" + without_credentials(url) + "' is not a Redis URL like redis://127.0.0.1:6379: " + why;
+    error = "'" + without_credentials(url) + "' is not a Redis URL like redis://127.0.0.1:6379 or " +
+            "redis+sentinel://127.0.0.1:26379/mymaster: " + why;
     return std::nullopt;
   };
-  if (!url.starts_with(kScheme)) return fail("it must begin with redis://");
-  std::string_view rest = url.substr(kScheme.size());
+  const bool sentinel = url.starts_with(kSentinelScheme);
+  if (!sentinel && !url.starts_with(kScheme)) return fail("it must begin with redis:// or redis+sentinel://");
+  std::string_view rest = url.substr(sentinel ? kSentinelScheme.size() : kScheme.size());
   RedisEndpoint endpoint;
 
+  std::string_view path;
   if (const size_t slash = rest.find('/'); slash != std::string_view::npos) {
-    const std::string_view db = rest.substr(slash + 1);
-    if (!db.empty() && (!util::parse_whole_number(db, endpoint.db) || endpoint.db < 0)) return fail("the database is not a number");
+    path = rest.substr(slash + 1);
     rest = rest.substr(0, slash);
   }
+  if (sentinel) {
+    const size_t slash = path.find('/');
+    endpoint.master_name = std::string(path.substr(0, slash));
+    if (endpoint.master_name.empty()) return fail("the master's name is missing");
+    path = slash == std::string_view::npos ? std::string_view() : path.substr(slash + 1);
+  }
+  if (!path.empty() && (!util::parse_whole_number(path, endpoint.db) || endpoint.db < 0))
+    return fail("the database is not a number");
   if (const size_t at = rest.rfind('@'); at != std::string_view::npos) {
     const std::string_view credentials = rest.substr(0, at);
     const size_t colon = credentials.find(':');
@@ -49,21 +91,21 @@ std::optional<RedisEndpoint> parse_redis_url(std::string_view url, std::string& 
     if (colon != std::string_view::npos) endpoint.password = std::string(credentials.substr(colon + 1));
     rest = rest.substr(at + 1);
   }
-  std::optional<std::string_view> port;
-  if (rest.starts_with('[')) {
-    const size_t close = rest.find(']');
-    if (close == std::string_view::npos) return fail("an IPv6 address needs its closing ]");
-    endpoint.host = std::string(rest.substr(1, close - 1));
-    rest = rest.substr(close + 1);
-    if (!rest.empty() && !rest.starts_with(':')) return fail("junk after the host");
-    if (!rest.empty()) port = rest.substr(1);
-  } else {
-    const size_t colon = rest.find(':');
-    endpoint.host = std::string(rest.substr(0, colon));
-    if (colon != std::string_view::npos) port = rest.substr(colon + 1);
+  if (!sentinel) {
+    RedisEndpoint::Address address;
+    if (std::string why = parse_address(rest, address); !why.empty()) return fail(why);
+    endpoint.host = address.host;
+    endpoint.port = address.port;
+    return endpoint;
   }
-  if (endpoint.host.empty()) return fail("the host is missing");
-  if (port && (!util::parse_whole_number(*port, endpoint.port) || endpoint.port == 0)) return fail("the port is not 1 to 65535");
+  while (true) {
+    const size_t comma = rest.find(',');
+    RedisEndpoint::Address address{"", kSentinelPort};
+    if (std::string why = parse_address(rest.substr(0, comma), address); !why.empty()) return fail(why);
+    endpoint.sentinels.push_back(address);
+    if (comma == std::string_view::npos) break;
+    rest = rest.substr(comma + 1);
+  }
   return endpoint;
 }
 

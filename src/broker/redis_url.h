@@ -3,17 +3,28 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace pushwire::broker {
 
-// Where a Redis server is: redis://[[USER]:PASSWORD@]HOST[:PORT][/DB]
-// (HOST may be an IPv6 address in brackets).
+// Where a Redis server is, in one of two forms:
+//   redis://[[USER]:PASSWORD@]HOST[:PORT][/DB]
+//   redis+sentinel://[[USER]:PASSWORD@]HOST[:PORT][,HOST[:PORT]...]/MASTER[/DB]
+// (HOST may be an IPv6 address in brackets). In the second, the hosts are
+// Sentinels (port 26379 unless given) to ask where the master named MASTER
+// is; USER and PASSWORD are for the master.
 struct RedisEndpoint {
-  std::string host;
+  struct Address {
+    std::string host;
+    uint16_t port = 6379;
+  };
+  std::string host;  // with Sentinels: the master's, once they have told it
   uint16_t port = 6379;
   std::string user;      // empty: the default user
   std::string password;  // empty: no AUTH
   int db = 0;
+  std::vector<Address> sentinels;  // none: connect to host:port
+  std::string master_name;
 
   // The URL without its password, for logs and errors.
   std::string display() const;

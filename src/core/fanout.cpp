@@ -17,11 +17,13 @@ void Fanout::post(MessagePtr message) {
 }
 
 void Fanout::drain() {
+  if (delivering_) return;  // called from within a delivery: the walk under way goes on
   {
     std::lock_guard lock(inbox_mutex_);
     draining_.swap(inbox_);
   }
   for (const MessagePtr& message : draining_) deliver(message);
+  if (!draining_.empty()) last_drained_ = draining_.back();
   draining_.clear();
 }
 
@@ -81,6 +83,13 @@ void Fanout::remove(std::string_view channel, Subscriber* subscriber) {
   list[index]->fanout_index_ = index;
   list.pop_back();
   if (list.empty()) channels_.erase(it);
+}
+
+std::vector<std::string> Fanout::channel_names() const {
+  std::vector<std::string> names;
+  names.reserve(channels_.size());
+  for (const auto& [name, list] : channels_) names.push_back(name);
+  return names;
 }
 
 void Fanout::compact(List& list) {

@@ -23,14 +23,23 @@ class Fanout {
   Fanout& operator=(const Fanout&) = delete;
 
   void post(MessagePtr message);
+  // Delivers what the inbox holds. Besides the owner's wake-up, a subscriber
+  // may call it to know that everything posted so far has been delivered.
   void drain();
 
   // Returns the channel's name as kept here: valid while `subscriber` stays.
   const std::string& add(std::string_view channel, Subscriber* subscriber);
   void remove(std::string_view channel, Subscriber* subscriber);
 
+  // The last message drain() handed out, subscribed or not (null before the
+  // first): every message up to it in the publish order has been delivered
+  // on this thread, and every later one is still to come.
+  const MessagePtr& last_drained() const { return last_drained_; }
+
   size_t subscriber_count() const { return subscriber_count_; }
   size_t channel_count() const { return channels_.size(); }
+  // The channels with a subscriber on this thread (owning thread only).
+  std::vector<std::string> channel_names() const;
   // Messages handed to subscribers so far (a subscriber may skip a duplicate).
   uint64_t deliveries() const { return deliveries_; }
 
@@ -45,6 +54,7 @@ class Fanout {
   std::vector<MessagePtr> draining_;
 
   util::StringMap<List> channels_;
+  MessagePtr last_drained_;
   size_t subscriber_count_ = 0;
   uint64_t deliveries_ = 0;
   List* delivering_ = nullptr;     // the list being walked, whose removals wait

@@ -1,9 +1,15 @@
 #include "core/history.h"
 
+#include <algorithm>
+
 namespace pushwire::core {
 
+size_t message_bytes(const Message& message) {
+  return sizeof(Message) + message.channel.size() + message.id.size() + message.event.size() + message.data.size();
+}
+
 History::History(HistoryLimits limits, uint64_t evicted_through, uint64_t last_seq)
-    : limits_(limits), evicted_through_(evicted_through), last_seq_(last_seq) {}
+    : limits_(limits), began_through_(evicted_through), evicted_through_(evicted_through), last_seq_(last_seq) {}
 
 void History::append(MessagePtr message, int64_t now_ms) {
   last_seq_ = message->seq;
@@ -11,6 +17,7 @@ void History::append(MessagePtr message, int64_t now_ms) {
     evicted_through_ = last_seq_;
     return;
   }
+  bytes_ += message_bytes(*message);
   entries_.push_back({std::move(message), now_ms + limits_.ttl_ms});
   while (entries_.size() > limits_.max_messages) evict_front();
 }
@@ -21,6 +28,7 @@ void History::expire(int64_t now_ms) {
 
 void History::evict_front() {
   evicted_through_ = entries_.front().message->seq;
+  bytes_ -= message_bytes(*entries_.front().message);
   entries_.pop_front();
 }
 
@@ -49,6 +57,14 @@ Replay History::replay(const Cursor& cursor, int64_t now_ms) {
   }
   for (const Entry& entry : entries_)
     if (entry.message->seq > after) out.messages.push_back(entry.message);
+  return out;
+}
+
+Replay History::replay_after_place(uint64_t seq, uint64_t dropped_through, int64_t now_ms) {
+  Replay out = replay({Cursor::Kind::after, std::min(seq, last_seq_)}, now_ms);
+  const uint64_t lost =
+      evicted_through_ > began_through_ ? evicted_through_ : std::min(began_through_, dropped_through);
+  out.gap = lost > seq;
   return out;
 }
 

@@ -23,6 +23,7 @@ struct Replay {
 struct HistoryLimits {
   size_t max_messages = 100;
   int64_t ttl_ms = 300'000;
+  size_t max_total_bytes = size_t{256} << 20;  // all channels together (ChannelHistories)
 };
 
 // The messages one channel keeps, oldest first, bounded in count and age.
@@ -38,9 +39,20 @@ class History {
   void append(MessagePtr message, int64_t now_ms);
   void expire(int64_t now_ms);
   Replay replay(const Cursor& cursor, int64_t now_ms);
+  // For a stream cursor: after place `seq` of the publish order (at most the
+  // broker's newest). What this history let go of is lost for sure; from
+  // before it began, only what a dropped channel let go of
+  // (`dropped_through`) may have been this channel's.
+  Replay replay_after_place(uint64_t seq, uint64_t dropped_through, int64_t now_ms);
 
   bool empty() const { return entries_.empty(); }
   uint64_t last_seq() const { return last_seq_; }
+  // What the kept messages take, by message_bytes().
+  size_t bytes() const { return bytes_; }
+  // The oldest kept message; only when not empty().
+  const Message& oldest() const { return *entries_.front().message; }
+  // Drops the oldest kept message; later cursors from before it see a gap.
+  void drop_oldest() { evict_front(); }
 
  private:
   struct Entry {
@@ -51,8 +63,15 @@ class History {
 
   HistoryLimits limits_;
   std::deque<Entry> entries_;
+  uint64_t began_through_;  // evicted_through when made
   uint64_t evicted_through_;
   uint64_t last_seq_;
+  size_t bytes_ = 0;
 };
+
+// The memory a kept message takes, as counted against HistoryLimits::max_total_bytes:
+// its text, names and id, and the record that holds them (not the encodings
+// for each wire format, made later by subscribers).
+size_t message_bytes(const Message& message);
 
 }  // namespace pushwire::core

@@ -37,11 +37,11 @@ std::optional<uint64_t> IdScheme::parse(std::string_view id) const {
   return seq;
 }
 
-Cursor Cursor::parse(const std::string* since, const IdScheme& ids) {
-  if (!since) return {Kind::newest, 0};
-  if (*since == "0") return {Kind::oldest, 0};
-  if (auto seq = ids.parse(*since)) return {Kind::after, *seq};
-  return {Kind::unknown, 0};
+Cursor Cursor::parse(const std::string* since, const IdScheme& ids, CursorScope scope) {
+  if (!since) return {Kind::newest, 0, scope};
+  if (*since == "0") return {Kind::oldest, 0, scope};
+  if (auto seq = ids.parse(*since)) return {Kind::after, *seq, scope};
+  return {Kind::unknown, 0, scope};
 }
 
 }  // namespace pushwire::core

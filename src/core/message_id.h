@@ -24,6 +24,12 @@ class IdScheme {
   std::string run_;
 };
 
+// What a `since` id names: a place in one channel (v1), or on a
+// multi-channel stream, a place in the publish order that every channel of
+// the stream resumes after. Ids share one sequence across channels, so an id
+// from any channel works as such a stream cursor.
+enum class CursorScope { channel, stream };
+
 // Where a subscriber wants to start.
 struct Cursor {
   enum class Kind {
@@ -34,8 +40,9 @@ struct Cursor {
   };
   Kind kind = Kind::newest;
   uint64_t seq = 0;
+  CursorScope scope = CursorScope::channel;
 
-  static Cursor parse(const std::string* since, const IdScheme& ids);
+  static Cursor parse(const std::string* since, const IdScheme& ids, CursorScope scope = CursorScope::channel);
 };
 
 }  // namespace pushwire::core

@@ -61,7 +61,7 @@ void FileSend::read_next() {
     exchange_.end();
     return;
   }
-  if (exchange_.connection().pending_bytes() > kPieceBytes) {
+  if (exchange_.pending_bytes() > kPieceBytes) {
     wait_for_drain_.start(kDrainPollMs, [this] { read_next(); });
     return;
   }

@@ -3,6 +3,7 @@
 #include <string_view>
 
 #include "core/subscriber.h"
+#include "http/exchange.h"
 #include "net/connection.h"
 #include "transports/context.h"
 #include "util/back_reference.h"
@@ -26,9 +27,11 @@ class ChannelListener : public core::Subscriber {
 
  protected:
   // `on_replay(core::Replay)` gets the kept messages after `since` (nullptr:
-  // none, new messages only) and whether a gap is to be reported.
+  // none, new messages only) and whether a gap is to be reported. `scope`
+  // says whether `since` is this channel's cursor or a stream's.
   template <typename OnReplay>
-  void listen(Context& context, std::string_view channel, const std::string* since, OnReplay on_replay) {
+  void listen(Context& context, std::string_view channel, const std::string* since, OnReplay on_replay,
+              core::CursorScope scope = core::CursorScope::channel) {
     context_ = &context;
     channel_ = &context.fanout.add(channel, this);
     util::Metrics::add(context.metrics.subscribers_open, 1);
@@ -42,7 +45,7 @@ class ChannelListener : public core::Subscriber {
       if (!self) return;
       self->forget_pending_replay();
       self->answer_replay(std::move(replay), on_replay);
-    });
+    }, scope);
   }
 
   void stop() {
@@ -76,7 +79,10 @@ class ChannelListener : public core::Subscriber {
 // logs and counts the cut-off, which the caller then makes. The subscriber
 // resumes from history when it comes back, and nobody else waits for it.
 // `technique` and `channel` (may be empty) name the subscriber in the log.
-bool over_pending_limit(Context& context, net::Connection& connection, std::string_view technique,
+bool over_pending_limit(Context& context, net::ByteStream& stream, std::string_view technique,
+                        std::string_view channel);
+// The same for one response (over HTTP/2, one stream of a shared connection).
+bool over_pending_limit(Context& context, http::Exchange& exchange, std::string_view technique,
                         std::string_view channel);
 
 }  // namespace pushwire::transports

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 
+#include "transports/channel_limit.h"
 #include "core/names.h"
 
 namespace pushwire::transports {
@@ -29,6 +30,27 @@ bool read_channel(http::Exchange& exchange, std::string_view rest, std::string& 
     return false;
   }
   channel = rest;
+  return true;
+}
+
+bool read_channels(Context& context, http::Exchange& exchange, std::vector<std::string>& channels) {
+  for (const auto& [name, value] : exchange.request().query) {
+    if (name != "channel") continue;
+    if (!core::is_valid_channel(value)) {
+      exchange.respond_error(400, "bad_channel", core::kChannelRule);
+      return false;
+    }
+    if (std::find(channels.begin(), channels.end(), value) != channels.end()) continue;
+    if (over_channel_limit(context, channels.size())) {
+      exchange.respond_error(400, "too_many_channels", channel_limit_message(context.settings));
+      return false;
+    }
+    channels.push_back(value);
+  }
+  if (channels.empty()) {
+    exchange.respond_error(400, "bad_channel", "name the stream's channels as ?channel=A&channel=B");
+    return false;
+  }
   return true;
 }
 

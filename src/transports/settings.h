@@ -12,6 +12,7 @@ struct Settings {
   int64_t heartbeat_ms = 15'000;
   int64_t tick_ms = 1000;  // how often on_tick runs: heartbeats are due within half of it
   size_t max_pending_bytes = 1 << 20;
+  size_t max_channels_per_client = 256;
   bool ws_deflate = true;
 };
 

@@ -8,10 +8,10 @@ namespace pushwire::transports {
 namespace {
 
 // SSE: "id:", "event:" unless it is "message", one "data:" line per line of
-// the text (CR, LF and CRLF all end a line), and a blank line.
-std::string sse_event_impl(const core::Message& message) {
+// `data` (CR, LF and CRLF all end a line), and a blank line.
+std::string sse_block(const core::Message& message, const std::string& data) {
   std::string out;
-  out.reserve(message.data.size() + message.id.size() + 32);
+  out.reserve(data.size() + message.id.size() + 32);
   out += "id: ";
   out += message.id;
   out += '\n';
@@ -20,7 +20,6 @@ std::string sse_event_impl(const core::Message& message) {
     out += message.event;
     out += '\n';
   }
-  const std::string& data = message.data;
   size_t start = 0;
   while (true) {
     size_t end = data.find_first_of("\r\n", start);
@@ -34,28 +33,62 @@ std::string sse_event_impl(const core::Message& message) {
   return out;
 }
 
-std::string gap_json(std::string_view channel) {
-  std::string out = "{\"channel\":";
-  util::append_json_string(out, channel);
-  out += ",\"event\":\"_gap\"}";
+// The fields with "event" added last: {"channel":"news","event":"_gap"}.
+std::string control_json(std::string_view event, std::string_view fields) {
+  std::string out(fields.substr(0, fields.size() - 1));
+  if (out.size() > 1) out += ',';
+  out += "\"event\":\"";
+  out += event;
+  out += "\"}";
   return out;
 }
 
-std::string sse_gap(std::string_view channel) {
-  std::string out = "event: _gap\ndata: {\"channel\":";
-  util::append_json_string(out, channel);
-  out += "}\n\n";
+std::string sse_control(std::string_view event, std::string_view fields) {
+  std::string out = "event: ";
+  out += event;
+  out += "\ndata: ";
+  out += fields;
+  out += "\n\n";
   return out;
 }
 
-std::string ndjson_gap(std::string_view channel) { return gap_json(channel) + "\n"; }
-std::string iframe_gap(std::string_view channel) { return gap_json(channel) + ");</script>\n"; }
+std::string ndjson_control(std::string_view event, std::string_view fields) {
+  return control_json(event, fields) + "\n";
+}
+std::string iframe_control(std::string_view event, std::string_view fields) {
+  return control_json(event, fields) + ");</script>\n";
+}
+
+std::string id_fields(std::string_view id) {
+  std::string out = "{\"id\":";
+  util::append_json_string(out, id);
+  out += '}';
+  return out;
+}
+
+// The HTML standard sets lastEventId from an id-only block too, but some
+// clients (the npm eventsource package) do so only for a block with data.
+// A named event reaches no onmessage handler, only a listener for its name.
+std::string sse_cursor(std::string_view id) {
+  return "id: " + std::string(id) + "\n" + sse_control("_cursor", id_fields(id));
+}
+std::string ndjson_cursor(std::string_view id) { return ndjson_control("_cursor", id_fields(id)); }
+std::string iframe_cursor(std::string_view id) { return iframe_control("_cursor", id_fields(id)); }
+
+std::string sse_event_impl(const core::Message& message) { return sse_block(message, message.data); }
+// An envelope is one line: JSON escapes every line break.
+std::string sse_envelope_impl(const core::Message& message) {
+  return sse_block(message, message.encoded(kEnvelope));
+}
 
 std::string sse_chunk(const core::Message& m) { return http::chunk(sse_event_impl(m)); }
+std::string sse_envelope_chunk(const core::Message& m) { return http::chunk(sse_envelope_impl(m)); }
 std::string ndjson_chunk(const core::Message& m) { return http::chunk(ndjson_line(m)); }
 
 const core::WireFormat kSse(sse_event_impl);
 const core::WireFormat kSseChunked(sse_chunk);
+const core::WireFormat kSseEnvelope(sse_envelope_impl);
+const core::WireFormat kSseEnvelopeChunked(sse_envelope_chunk);
 const core::WireFormat kNdjson(ndjson_line);
 const core::WireFormat kNdjsonChunked(ndjson_chunk);
 const core::WireFormat kIframeTail(iframe_call_tail);
@@ -72,7 +105,15 @@ std::string iframe_opening() {
 
 }  // namespace
 
+std::string channel_fields(std::string_view channel) {
+  std::string out = "{\"channel\":";
+  util::append_json_string(out, channel);
+  out += '}';
+  return out;
+}
+
 std::string sse_event(const core::Message& message) { return sse_event_impl(message); }
+std::string sse_envelope_event(const core::Message& message) { return sse_envelope_impl(message); }
 std::string ndjson_line(const core::Message& message) { return envelope_json(message) + "\n"; }
 std::string iframe_call_tail(const core::Message& message) { return envelope_json(message) + ");</script>\n"; }
 
@@ -80,15 +121,25 @@ const StreamStyle& sse_style() {
   static const StreamStyle style{
       "sse", "text/event-stream; charset=utf-8",
       {{"Cache-Control", "no-cache"}, {"X-Accel-Buffering", "no"}},
-      &kSseChunked, &kSse, sse_gap, ": heartbeat\n\n", http::chunk(": heartbeat\n\n"), "retry: 2000\n\n", false};
+      &kSseChunked, &kSse, sse_control, sse_cursor, ": heartbeat\n\n", http::chunk(": heartbeat\n\n"), "retry: 2000\n\n", false};
+  return style;
+}
+
+const StreamStyle& sse_session_style() {
+  static const StreamStyle style = [] {
+    StreamStyle made = sse_style();
+    made.chunked = &kSseEnvelopeChunked;
+    made.bare = &kSseEnvelope;
+    return made;
+  }();
   return style;
 }
 
 const StreamStyle& ndjson_style() {
   static const StreamStyle style{
       "stream", "application/x-ndjson; charset=utf-8",
-      {{"Cache-Control", "no-cache"}, {"X-Accel-Buffering", "no"}, {"X-Content-Type-Options", "nosniff"}},
-      &kNdjsonChunked, &kNdjson, ndjson_gap, "\n", http::chunk("\n"), "", false};
+      {{"Cache-Control", "no-cache"}, {"X-Accel-Buffering", "no"}},
+      &kNdjsonChunked, &kNdjson, ndjson_control, ndjson_cursor, "\n", http::chunk("\n"), "", false};
   return style;
 }
 
@@ -96,7 +147,7 @@ const StreamStyle& iframe_style() {
   static const StreamStyle style{
       "iframe", "text/html; charset=utf-8",
       {{"Cache-Control", "no-cache"}, {"X-Accel-Buffering", "no"}},
-      &kIframeTail, &kIframeTail, iframe_gap, "<!-- heartbeat -->\n", "", iframe_opening(), true};
+      &kIframeTail, &kIframeTail, iframe_control, iframe_cursor, "<!-- heartbeat -->\n", "", iframe_opening(), true};
   return style;
 }
 

@@ -4,12 +4,7 @@ namespace pushwire::transports {
 
 StreamSubscription::StreamSubscription(Context& context, http::Exchange& exchange, const StreamStyle& style,
                                        std::string prefix)
-    : context_(context),
-      exchange_(exchange),
-      style_(style),
-      prefix_(prefix.empty() ? nullptr : std::make_shared<const std::string>(std::move(prefix))),
-      chunked_(!style.always_until_close && exchange.request().http_minor >= 1),
-      last_send_ms_(context.loop.now_ms()) {}
+    : exchange_(exchange), writer_(context, exchange, style, std::move(prefix)) {}
 
 void StreamSubscription::start(Context& context, http::Exchange& exchange, const std::string& channel,
                                const std::string* since, const StreamStyle& style, std::string prefix) {
@@ -17,48 +12,12 @@ void StreamSubscription::start(Context& context, http::Exchange& exchange, const
       new StreamSubscription(context, exchange, style, std::move(prefix)));
   StreamSubscription* self = owned.get();
   exchange.hold(std::move(owned));
-  exchange.start_stream(200, style.content_type, style.headers,
-                        self->chunked_ ? http::BodyFraming::chunked : http::BodyFraming::until_close);
-  if (!style.opening.empty()) self->send_framed(style.opening);
-
+  self->writer_.open();
   self->listen(context, channel, since, [self](core::Replay replay) {
-    if (replay.gap) {
-      self->send_prefix();
-      self->send_framed(self->style_.gap(self->channel()));
-    }
-    for (const core::MessagePtr& message : replay.messages) self->on_message(message);
-    self->after_send();
+    self->writer_.set_label(self->channel());
+    if (replay.gap) self->writer_.control("_gap", channel_fields(self->channel()));
+    for (const core::MessagePtr& message : replay.messages) self->writer_.message(message);
   });
-}
-
-void StreamSubscription::on_message(const core::MessagePtr& message) {
-  if (exchange_.finished()) return;
-  send_prefix();
-  const std::string& bytes = message->encoded(chunked_ ? *style_.chunked : *style_.bare);
-  exchange_.send(net::OutChunk::view(message, bytes));
-  after_send();
-}
-
-void StreamSubscription::send_prefix() {
-  if (prefix_) exchange_.send(net::OutChunk::view(prefix_, *prefix_));
-}
-
-void StreamSubscription::send_framed(std::string bytes) {
-  exchange_.send(net::OutChunk::take(chunked_ ? http::chunk(bytes) : std::move(bytes)));
-}
-
-void StreamSubscription::after_send() {
-  last_send_ms_ = context_.loop.now_ms();
-  if (over_pending_limit(context_, exchange_.connection(), style_.name, channel())) exchange_.abort();
-}
-
-void StreamSubscription::on_tick(int64_t now_ms) {
-  // Due when the next tick would come later than the heartbeat's time.
-  const int64_t due_ms = last_send_ms_ + context_.settings.heartbeat_ms;
-  if (exchange_.finished() || now_ms + context_.settings.tick_ms / 2 < due_ms) return;
-  // Heartbeats are constants of the style: shared, not copied.
-  exchange_.send(net::OutChunk::literal(chunked_ ? std::string_view(style_.heartbeat_chunk) : style_.heartbeat));
-  after_send();
 }
 
 void StreamSubscription::on_shutdown() { exchange_.end(); }

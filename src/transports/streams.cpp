@@ -1,30 +1,62 @@
 #include "transports/streams.h"
 
+#include <optional>
+#include <vector>
+
 #include "transports/request_args.h"
+#include "transports/session_stream.h"
 #include "transports/stream_subscription.h"
 
 namespace pushwire::transports {
 
+namespace {
+// A v1 stream names its channel in the path; a multi-channel one, on the
+// technique's path without a channel, names them in the query.
+struct Channels {
+  std::vector<std::string> names;
+  bool from_path;
+};
+
+std::optional<Channels> read_stream_channels(Context& context, http::Exchange& exchange, std::string_view rest) {
+  Channels channels{{}, !rest.empty()};
+  if (channels.from_path) {
+    if (!read_channel(exchange, rest, channels.names.emplace_back())) return std::nullopt;
+  } else if (!read_channels(context, exchange, channels.names)) {
+    return std::nullopt;
+  }
+  return channels;
+}
+
+void start(Context& context, http::Exchange& exchange, const Channels& channels, const std::string* since,
+           const StreamStyle& style, const StreamStyle& session_style, std::string prefix = {}) {
+  if (channels.from_path)
+    StreamSubscription::start(context, exchange, channels.names.front(), since, style, std::move(prefix));
+  else
+    SessionStream::start(context, exchange, channels.names, since, session_style, std::move(prefix));
+}
+}  // namespace
+
 void handle_sse(Context& context, http::Exchange& exchange, std::string_view rest) {
-  std::string channel;
-  if (!read_channel(exchange, rest, channel)) return;
+  auto channels = read_stream_channels(context, exchange, rest);
+  if (!channels) return;
   // A reconnecting EventSource sends the id it saw last, and the original URL.
   const std::string* since = exchange.request().header("last-event-id");
   if (!since || since->empty()) since = since_param(exchange);
-  StreamSubscription::start(context, exchange, channel, since, sse_style());
+  start(context, exchange, *channels, since, sse_style(), sse_session_style());
 }
 
-void handle_ndjson_stream(Context& context, http::Exchange& exchange, std::string_view rest) {
-  std::string channel;
-  if (!read_channel(exchange, rest, channel)) return;
-  StreamSubscription::start(context, exchange, channel, since_param(exchange), ndjson_style());
+void handle_stream(Context& context, http::Exchange& exchange, std::string_view rest) {
+  auto channels = read_stream_channels(context, exchange, rest);
+  if (!channels) return;
+  start(context, exchange, *channels, since_param(exchange), ndjson_style(), ndjson_style());
 }
 
 void handle_iframe(Context& context, http::Exchange& exchange, std::string_view rest) {
-  std::string channel, callback;
-  if (!read_channel(exchange, rest, channel) || !read_callback(exchange, callback)) return;
-  StreamSubscription::start(context, exchange, channel, since_param(exchange), iframe_style(),
-                            "<script>parent." + callback + "(");
+  std::string callback;
+  auto channels = read_stream_channels(context, exchange, rest);
+  if (!channels || !read_callback(exchange, callback)) return;
+  start(context, exchange, *channels, since_param(exchange), iframe_style(), iframe_style(),
+        "<script>parent." + callback + "(");
 }
 
 }  // namespace pushwire::transports

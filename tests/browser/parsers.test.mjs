@@ -19,14 +19,14 @@ before(async () => {
   parsers = await import(`data:text/javascript;base64,${Buffer.from(out.outputFiles[0].text).toString('base64')}`);
 });
 
-/** A fake Host that records what the parser reports. */
+/** A sink that records what the parser reports. */
 function recorder() {
   const seen = [];
   return {
     seen,
-    host: {
-      deliver: (ch, env) => seen.push(['message', env.id, env.event, env.data]),
-      gap: (ch) => seen.push(['gap', ch.name]),
+    sink: {
+      message: (env) => seen.push(['message', env.channel, env.id, env.event, env.data]),
+      control: (o) => seen.push(['control', o]),
     },
   };
 }
@@ -39,27 +39,29 @@ function splits(text) {
 }
 
 describe('sse parser', () => {
-  const ch = { name: 'news', cursor: undefined };
-  const stream = '\uFEFF: heartbeat\r\nid: a1\r\ndata: one\r\n\r\nid: a2\nevent: update\ndata: two\ndata: lines\n\n' +
-    'event: _gap\rdata: {"channel":"news"}\r\rid: a3\ndata\n\n: tail comment\n';
+  const envelope = (id, event, data) => JSON.stringify({ channel: 'news', id, event, data, time: 5 });
+  const stream = '\uFEFF: heartbeat\r\nid: a1\r\ndata: ' + envelope('a1', 'message', 'one') + '\r\n\r\n' +
+    'id: a2\nevent: update\ndata: ' + envelope('a2', 'update', 'two\nlines') + '\n\n' +
+    'event: _gap\rdata: {"channel":"news"}\r\r' +
+    'id: a3\nevent: _cursor\ndata: {"id":"a3"}\n\n: tail comment\n';
   const expected = [
-    ['message', 'a1', 'message', 'one'],
-    ['message', 'a2', 'update', 'two\nlines'],
-    ['gap', 'news'],
-    ['message', 'a3', 'message', ''],
+    ['message', 'news', 'a1', 'message', 'one'],
+    ['message', 'news', 'a2', 'update', 'two\nlines'],
+    ['control', { channel: 'news', event: '_gap' }],
+    ['control', { id: 'a3', event: '_cursor' }],
   ];
-  test('events, comments, multi-line data, named events, gap, all three line endings, any split', () => {
+  test('envelopes, comments, named events, control events, all three line endings, any split', () => {
     for (const pieces of splits(stream)) {
       const r = recorder();
-      const parse = parsers.sseParser(r.host, ch);
+      const parse = parsers.sseParser(r.sink);
       for (const p of pieces) parse(p);
       assert.deepEqual(r.seen, expected, JSON.stringify(pieces));
     }
   });
   test('an event is not dispatched before its blank line', () => {
     const r = recorder();
-    const parse = parsers.sseParser(r.host, ch);
-    parse('id: x\ndata: pending\n');
+    const parse = parsers.sseParser(r.sink);
+    parse('id: x\ndata: {"channel":"news","id":"x","event":"message","data":"pending"}\n');
     assert.deepEqual(r.seen, []);
     parse('\n');
     assert.equal(r.seen.length, 1);
@@ -67,15 +69,15 @@ describe('sse parser', () => {
 });
 
 describe('ndjson parser', () => {
-  const ch = { name: 'news', cursor: undefined };
   const text = '{"channel":"news","id":"1","event":"message","data":"a","time":5}\n\n' +
     '{"channel":"news","event":"_gap"}\r\n{"channel":"news","id":"2","event":"x","data":"b\\nc","time":6}\n';
-  test('lines in any split, heartbeats skipped, gap signalled', () => {
+  test('lines in any split, heartbeats skipped, control events reported', () => {
     for (const pieces of splits(text)) {
       const r = recorder();
-      const parse = parsers.ndjsonParser(r.host, ch);
+      const parse = parsers.ndjsonParser(r.sink);
       for (const p of pieces) parse(p);
-      assert.deepEqual(r.seen, [['message', '1', 'message', 'a'], ['gap', 'news'], ['message', '2', 'x', 'b\nc']]);
+      assert.deepEqual(r.seen, [['message', 'news', '1', 'message', 'a'], ['control', { channel: 'news', event: '_gap' }],
+        ['message', 'news', '2', 'x', 'b\nc']]);
     }
   });
 });

@@ -81,3 +81,23 @@ TEST(RedisUrl, AnErrorNeverEchoesThePassword) {
     EXPECT_NE(error.find("***@"), std::string::npos) << error;
   }
 }
+
+TEST(RedisUrl, SentinelsAndTheMasterName) {
+  std::string error;
+  const auto endpoint = parse_redis_url("redis+sentinel://app:pw@10.0.0.1,10.0.0.2:26380,[::1]:5/cache/2", error);
+  ASSERT_TRUE(endpoint) << error;
+  ASSERT_EQ(endpoint->sentinels.size(), 3u);
+  EXPECT_EQ(endpoint->sentinels[0].host, "10.0.0.1");
+  EXPECT_EQ(endpoint->sentinels[0].port, 26379);
+  EXPECT_EQ(endpoint->sentinels[1].port, 26380);
+  EXPECT_EQ(endpoint->sentinels[2].host, "::1");
+  EXPECT_EQ(endpoint->master_name, "cache");
+  EXPECT_EQ(endpoint->db, 2);
+  EXPECT_EQ(endpoint->user, "app");
+  EXPECT_EQ(endpoint->display(), "redis+sentinel://app:***@10.0.0.1:26379,10.0.0.2:26380,[::1]:5/cache/2");
+
+  EXPECT_NE(parse_error("redis+sentinel://10.0.0.1").find("master's name"), std::string::npos);
+  EXPECT_NE(parse_error("redis+sentinel://10.0.0.1,/m").find("host is missing"), std::string::npos);
+  EXPECT_NE(parse_error("redis+sentinel://10.0.0.1:0/m").find("port"), std::string::npos);
+  EXPECT_NE(parse_error("redis+sentinel://10.0.0.1/m/x").find("database"), std::string::npos);
+}

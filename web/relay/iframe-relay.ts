@@ -1,8 +1,9 @@
 /**
  * The relay page of the `iframe` transport, served from the server's origin as
  * /iframe-relay.html#c=CHANNEL&k=KEY&o=PAGE_ORIGIN&b=BEAT_MS[&s=SINCE]. It loads the forever-iframe
- * /iframe/CHANNEL?callback=__pw inside itself (same origin, so `parent.__pw` reaches it) and
- * forwards every envelope to the page that embedded it. See src/transports/iframe.ts.
+ * of a session, /iframe?channel=CHANNEL&callback=__pw, inside itself (same origin, so `parent.__pw`
+ * reaches it) and forwards everything it carries to the page that embedded it, which adds the
+ * session's other channels itself. See src/transports/iframe.ts.
  */
 (() => {
   const params = new URLSearchParams(location.hash.slice(1));
@@ -57,7 +58,7 @@
       clearInterval(watch);
       post({ type: 'closed', reason: opened ? 'the stream ended' : 'the stream could not load' });
     };
-    f.src = `iframe/${query(channel)}?callback=__pw&since=${query(since)}`;
+    f.src = `iframe?channel=${query(channel)}&callback=__pw&since=${query(since)}`;
     document.body.appendChild(f);
   };
 

@@ -8,7 +8,15 @@ process.on('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
 
-function freePort() {
+/** Spawns a Redis process that is killed if the test runner exits first. */
+export function spawnRedisProcess(binary, args) {
+  const child = spawn(binary, args, { stdio: 'ignore' });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+  return child;
+}
+
+export function freePort() {
   return new Promise((resolve, reject) => {
     const probe = net.createServer();
     probe.once('error', reject);
@@ -62,11 +70,8 @@ export async function startRedis(t) {
     url: `redis://127.0.0.1:${port}`,
     child: null,
     async start() {
-      const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '',
-        '--appendonly', 'no', '--loglevel', 'warning'], { stdio: 'ignore' });
-      running.add(child);
-      child.once('exit', () => running.delete(child));
-      this.child = child;
+      this.child = spawnRedisProcess('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '',
+        '--appendonly', 'no', '--loglevel', 'warning']);
       await waitUntilServing(port);
     },
     // SIGSTOP / SIGCONT: it keeps its connections but answers nothing.

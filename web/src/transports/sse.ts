@@ -1,18 +1,18 @@
 /**
- * `sse`: GET /sse/{channel}, text/event-stream. The client parses the stream itself (over fetch or
- * XHR) rather than using EventSource, because EventSource delivers a named event only to a
- * listener registered for that name, and publishers may use any event name.
+ * `sse`: GET /sse?channel=..., text/event-stream, every channel of the client as one session
+ * (see session.ts); each message's data is its JSON envelope. The client parses the stream itself
+ * (over fetch or XHR) rather than using EventSource, because EventSource delivers a named event
+ * only to a listener registered for that name, and publishers may use any event name.
  */
-import type { ChannelState, Host } from './driver';
-import { streamingDriver, type Parser } from './streaming';
+import { toEnvelope } from './shared';
+import { sessionDriver, streamCarrier, type Parser, type StreamSink } from './session';
 
-/** The SSE parser of the HTML standard (§9.2.6), dispatching to the client. */
-export function sseParser(host: Host, ch: ChannelState): Parser {
+/** The SSE parser of the HTML standard (§9.2.6), reporting to `sink`. */
+export function sseParser(sink: StreamSink): Parser {
   let buffer = '';
   let first = true;
   let data: string[] = [];
   let event = '';
-  let lastId = '';
 
   const dispatch = (): void => {
     if (data.length === 0) {
@@ -20,11 +20,15 @@ export function sseParser(host: Host, ch: ChannelState): Parser {
       return;
     }
     const type = event || 'message';
-    const text = data.join('\n');
+    const o: unknown = JSON.parse(data.join('\n'));
     data = [];
     event = '';
-    if (type === '_gap') host.gap(ch);
-    else if (type.charAt(0) !== '_' && lastId) host.deliver(ch, { channel: ch.name, id: lastId, event: type, data: text });
+    if (type.charAt(0) === '_') {
+      if (o && typeof o === 'object') sink.control({ ...(o as Record<string, unknown>), event: type });
+      return;
+    }
+    const env = toEnvelope(o, '');
+    if (env) sink.message(env);
   };
 
   const line = (l: string): void => {
@@ -36,7 +40,6 @@ export function sseParser(host: Host, ch: ChannelState): Parser {
     if (value.charAt(0) === ' ') value = value.slice(1);
     if (field === 'data') data.push(value);
     else if (field === 'event') event = value;
-    else if (field === 'id' && value.indexOf('\0') < 0) lastId = value;
   };
 
   return (text) => {
@@ -59,4 +62,4 @@ export function sseParser(host: Host, ch: ChannelState): Parser {
   };
 }
 
-export const sseDriver = streamingDriver('sse', sseParser);
+export const sseDriver = sessionDriver('sse', streamCarrier('sse', sseParser));

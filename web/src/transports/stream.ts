@@ -1,9 +1,11 @@
-/** `stream`: GET /stream/{channel}, chunked application/x-ndjson, one envelope a line. */
-import type { ChannelState, Host } from './driver';
-import { isGap, toEnvelope } from './shared';
-import { streamingDriver, type Parser } from './streaming';
+/**
+ * `stream`: GET /stream?channel=..., chunked application/x-ndjson, one envelope a line, every
+ * channel of the client as one session (see session.ts).
+ */
+import { toEnvelope } from './shared';
+import { sessionDriver, streamCarrier, type Parser, type StreamSink } from './session';
 
-export function ndjsonParser(host: Host, ch: ChannelState): Parser {
+export function ndjsonParser(sink: StreamSink): Parser {
   let buffer = '';
   return (text) => {
     buffer += text;
@@ -12,14 +14,14 @@ export function ndjsonParser(host: Host, ch: ChannelState): Parser {
       const line = buffer.slice(0, nl).trim();
       buffer = buffer.slice(nl + 1);
       if (!line) continue; // a heartbeat
-      const o: unknown = JSON.parse(line);
-      if (isGap(o)) host.gap(ch);
+      const o = JSON.parse(line) as Record<string, unknown>;
+      if (typeof o.event === 'string' && o.event.charAt(0) === '_') sink.control(o);
       else {
-        const env = toEnvelope(o, ch.name);
-        if (env && env.event.charAt(0) !== '_') host.deliver(ch, env);
+        const env = toEnvelope(o, '');
+        if (env) sink.message(env);
       }
     }
   };
 }
 
-export const streamDriver = streamingDriver('stream', ndjsonParser);
+export const streamDriver = sessionDriver('stream', streamCarrier('stream', ndjsonParser));

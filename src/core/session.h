@@ -1,0 +1,47 @@
+#pragma once
+#include <optional>
+#include <string>
+
+namespace pushwire::core {
+
+// A client's request to change its session's channels.
+struct SessionOp {
+  enum class Kind { subscribe, unsubscribe };
+  Kind kind = Kind::subscribe;
+  std::string channel;
+  std::optional<std::string> since;  // subscribe: the channel's own cursor
+  std::string ref;                   // the client's ref as JSON text, echoed as is; empty when none
+};
+
+// What came of an op: `code` is empty when it was done.
+struct SessionOpResult {
+  std::string ref;
+  std::string code;
+  std::string message;
+};
+
+// A client's session: what outlives one HTTP exchange and lets later
+// requests (ops that add or remove channels) reach the client's carrier. It
+// is owned by one worker thread and addressed by an unguessable id, which
+// the thread's SessionRegistry gives it. How it carries its channels is the
+// technique's; the core keeps what every technique shares.
+class Session {
+ public:
+  Session() = default;
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+  virtual ~Session() = default;
+
+  const std::string& id() const { return id_; }  // empty until registered
+
+  // Called on the owner thread only.
+  virtual SessionOpResult apply(const SessionOp& op) = 0;
+
+  std::string subject;  // the client's identity (a token's `sub`), empty when anonymous
+
+ private:
+  friend class SessionRegistry;
+  std::string id_;
+};
+
+}  // namespace pushwire::core

@@ -1,0 +1,29 @@
+#include "core/session_registry.h"
+
+#include "core/session_id.h"
+
+namespace pushwire::core {
+
+bool SessionRegistry::add(Session& session) {
+  size_t open = count_.open.load(std::memory_order_relaxed);
+  do {
+    if (open >= count_.max) return false;
+  } while (!count_.open.compare_exchange_weak(open, open + 1, std::memory_order_relaxed));
+  // 132 random bits: a collision is not a practical concern, but costs nothing to rule out.
+  do session.id_ = make_session_id(thread_);
+  while (!sessions_.emplace(session.id_, &session).second);
+  return true;
+}
+
+void SessionRegistry::remove(Session& session) {
+  if (session.id_.empty() || !sessions_.erase(session.id_)) return;
+  session.id_.clear();
+  count_.open.fetch_sub(1, std::memory_order_relaxed);
+}
+
+Session* SessionRegistry::find(std::string_view id) const {
+  auto it = sessions_.find(id);
+  return it == sessions_.end() ? nullptr : it->second;
+}
+
+}  // namespace pushwire::core
