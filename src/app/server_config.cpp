@@ -1,8 +1,24 @@
 #include "app/server_config.h"
 
 #include "app/options.h"
+#include "auth/jwt.h"
 
 namespace pushwire::app {
+
+namespace {
+std::shared_ptr<const auth::JwtVerifier> make_verifier(const Options& options) {
+  std::optional<auth::VerificationKey> key;
+  if (!options.jwt_secret.empty()) {
+    key = auth::VerificationKey::from_secret(options.jwt_secret);
+  } else if (!options.jwt_public_key_pem.empty()) {
+    std::string error;  // checked when the flag was read
+    key = auth::VerificationKey::from_public_pem(options.jwt_public_key_pem, error);
+  }
+  if (!key) return nullptr;
+  auth::ClaimRules rules{options.jwt_issuer, options.jwt_audience};
+  return std::make_shared<const auth::JwtVerifier>(std::move(*key), std::move(rules), options.max_token_bytes);
+}
+}  // namespace
 
 ServerConfig make_server_config(const Options& options) {
   ServerConfig config;
@@ -21,6 +37,7 @@ ServerConfig make_server_config(const Options& options) {
   config.transports.heartbeat_ms = static_cast<int64_t>(options.heartbeat_s * 1000);
   config.transports.max_pending_bytes = options.max_pending_bytes;
   config.transports.ws_deflate = options.ws_deflate;
+  config.transports.access = auth::Access(make_verifier(options), options.publish_key, options.public_channels);
   if (!options.redis_url.empty()) {
     std::string error;  // checked when the flag was read
     config.redis = broker::parse_redis_url(options.redis_url, error);

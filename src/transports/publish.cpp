@@ -1,26 +1,12 @@
 #include "transports/publish.h"
 
 #include "core/names.h"
+#include "transports/access_check.h"
 #include "transports/broker_wait.h"
 #include "util/json_escape.h"
 #include "util/utf8.h"
 
 namespace pushwire::transports {
-
-namespace {
-bool has_bearer(const http::Request& request, const std::string& key) {
-  const std::string* authorization = request.header("authorization");
-  if (!authorization) return false;
-  constexpr std::string_view kScheme = "Bearer ";
-  if (authorization->size() <= kScheme.size()) return false;
-  for (size_t i = 0; i < kScheme.size() - 1; ++i)
-    if (std::tolower(static_cast<unsigned char>((*authorization)[i])) !=
-        std::tolower(static_cast<unsigned char>(kScheme[i])))
-      return false;
-  if ((*authorization)[kScheme.size() - 1] != ' ') return false;
-  return std::string_view(*authorization).substr(kScheme.size()) == key;
-}
-}  // namespace
 
 std::optional<PublishRefusal> check_publish(const Settings& settings, std::string_view channel, std::string_view event,
                                             std::string_view data) {
@@ -50,10 +36,7 @@ std::string publish_ack_json(const core::Message& message) {
 
 void handle_publish(Context& context, http::Exchange& exchange, std::string_view rest) {
   const http::Request& request = exchange.request();
-  if (!context.settings.publish_key.empty() && !has_bearer(request, context.settings.publish_key)) {
-    exchange.respond_error(401, "unauthorized", "publishing needs the header Authorization: Bearer <publish key>");
-    return;
-  }
+  if (!allow_publish(context, exchange, rest)) return;
   const std::string* event_param = request.query_param("event");
   const std::string_view event = event_param ? std::string_view(*event_param) : std::string_view();
   if (auto refusal = check_publish(context.settings, rest, event, request.body)) {

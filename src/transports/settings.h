@@ -3,6 +3,8 @@
 #include <cstdint>
 #include <string>
 
+#include "auth/access.h"
+
 namespace pushwire::transports {
 
 // What the techniques need to know of the server's configuration.
@@ -12,6 +14,7 @@ struct Settings {
   int64_t heartbeat_ms = 15'000;
   size_t max_pending_bytes = 1 << 20;
   bool ws_deflate = true;
+  auth::Access access{nullptr, {}, {}};  // who may subscribe and publish
 };
 
 }  // namespace pushwire::transports

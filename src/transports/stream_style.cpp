@@ -34,22 +34,31 @@ std::string sse_event_impl(const core::Message& message) {
   return out;
 }
 
-std::string gap_json(std::string_view channel) {
+// A control signal (_gap, _expired) for a channel.
+std::string control_json(std::string_view event, std::string_view channel) {
   std::string out = "{\"channel\":";
   util::append_json_string(out, channel);
-  out += ",\"event\":\"_gap\"}";
+  out += ",\"event\":\"";
+  out += event;
+  out += "\"}";
   return out;
 }
 
-std::string sse_gap(std::string_view channel) {
-  std::string out = "event: _gap\ndata: {\"channel\":";
+std::string sse_control(std::string_view event, std::string_view channel) {
+  std::string out = "event: ";
+  out += event;
+  out += "\ndata: {\"channel\":";
   util::append_json_string(out, channel);
   out += "}\n\n";
   return out;
 }
 
-std::string ndjson_gap(std::string_view channel) { return gap_json(channel) + "\n"; }
-std::string iframe_gap(std::string_view channel) { return gap_json(channel) + ");</script>\n"; }
+std::string ndjson_control(std::string_view event, std::string_view channel) {
+  return control_json(event, channel) + "\n";
+}
+std::string iframe_control(std::string_view event, std::string_view channel) {
+  return control_json(event, channel) + ");</script>\n";
+}
 
 std::string sse_chunk(const core::Message& m) { return http::chunk(sse_event_impl(m)); }
 std::string ndjson_chunk(const core::Message& m) { return http::chunk(ndjson_line(m)); }
@@ -80,7 +89,7 @@ const StreamStyle& sse_style() {
   static const StreamStyle style{
       "sse", "text/event-stream; charset=utf-8",
       {{"Cache-Control", "no-cache"}, {"X-Accel-Buffering", "no"}},
-      &kSseChunked, &kSse, sse_gap, ": heartbeat\n\n", http::chunk(": heartbeat\n\n"), "retry: 2000\n\n", false};
+      &kSseChunked, &kSse, sse_control, ": heartbeat\n\n", http::chunk(": heartbeat\n\n"), "retry: 2000\n\n", false};
   return style;
 }
 
@@ -88,7 +97,7 @@ const StreamStyle& ndjson_style() {
   static const StreamStyle style{
       "stream", "application/x-ndjson; charset=utf-8",
       {{"Cache-Control", "no-cache"}, {"X-Accel-Buffering", "no"}, {"X-Content-Type-Options", "nosniff"}},
-      &kNdjsonChunked, &kNdjson, ndjson_gap, "\n", http::chunk("\n"), "", false};
+      &kNdjsonChunked, &kNdjson, ndjson_control, "\n", http::chunk("\n"), "", false};
   return style;
 }
 
@@ -96,7 +105,7 @@ const StreamStyle& iframe_style() {
   static const StreamStyle style{
       "iframe", "text/html; charset=utf-8",
       {{"Cache-Control", "no-cache"}, {"X-Accel-Buffering", "no"}},
-      &kIframeTail, &kIframeTail, iframe_gap, "<!-- heartbeat -->\n", "", iframe_opening(), true};
+      &kIframeTail, &kIframeTail, iframe_control, "<!-- heartbeat -->\n", "", iframe_opening(), true};
   return style;
 }
 

@@ -8,8 +8,9 @@
 namespace pushwire::transports {
 
 // What makes one streaming technique (SSE, NDJSON, forever-iframe) differ
-// from another: its content type, how a message, a gap and a heartbeat look,
-// and what goes first. Each message format comes twice, chunk-framed for
+// from another: its content type, how a message, a control signal (_gap,
+// _expired) and a heartbeat look, and what goes first. Each message format
+// comes twice, chunk-framed for
 // HTTP/1.1 and bare for bodies that end with the connection; both are
 // encoded once per message and shared by every subscriber.
 struct StreamStyle {
@@ -18,7 +19,7 @@ struct StreamStyle {
   http::HeaderList headers;
   const core::WireFormat* chunked;  // the message, chunk-framed
   const core::WireFormat* bare;     // the message as is
-  std::string (*gap)(std::string_view channel);
+  std::string (*control)(std::string_view event, std::string_view channel);
   std::string_view heartbeat;
   std::string heartbeat_chunk;      // the same, chunk-framed, made once
   std::string opening;              // sent right after the headers
