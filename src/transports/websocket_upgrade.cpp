@@ -1,7 +1,8 @@
 #include "transports/websocket_upgrade.h"
 
 #include "transports/request_args.h"
-#include "transports/websocket_session.h"
+#include "transports/websocket_channel_dialect.h"
+#include "transports/websocket_ops_dialect.h"
 #include "util/log.h"
 #include "ws/handshake.h"
 
@@ -22,14 +23,12 @@ bool presents_publish_key(const http::Request& request, const std::string& key) 
 }
 }  // namespace
 
-void handle_websocket(Context& context, http::Exchange& exchange, std::string_view channel) {
+bool accept_websocket(Context& context, http::Exchange& exchange, WebSocketMessageFormats formats,
+                      const MakeDialect& make_dialect) {
   const http::Request& request = exchange.request();
-  std::string fixed_channel;
-  if (!channel.empty() && !read_channel(exchange, channel, fixed_channel)) return;
-
   if (request.header_count("sec-websocket-key") > 1) {
     exchange.respond_error(400, "bad_upgrade", "Sec-WebSocket-Key appears more than once");
-    return;
+    return false;
   }
   // Upgrade and Connection are lists, which a client or proxy may split over several lines.
   const std::string upgrade = request.header_list("upgrade");
@@ -41,11 +40,11 @@ void handle_websocket(Context& context, http::Exchange& exchange, std::string_vi
     http::HeaderList headers;
     if (check.status == 426) headers = {{"Sec-WebSocket-Version", std::string(ws::kSupportedVersion)}, {"Upgrade", "websocket"}};
     exchange.respond_error(check.status, "bad_upgrade", check.error, headers);
-    return;
+    return false;
   }
   if (!exchange.cors().allows(request.header("origin"))) {
     exchange.respond_error(403, "origin_not_allowed", "this origin is not in --allow-origin");
-    return;
+    return false;
   }
 
   std::string response =
@@ -61,18 +60,26 @@ void handle_websocket(Context& context, http::Exchange& exchange, std::string_vi
   }
   response += "\r\n";
 
-  const std::string* since = since_param(exchange);
-  auto session = std::make_unique<WebSocketSession>(context, exchange.connection(), deflate,
-                                                    presents_publish_key(request, context.settings.publish_key));
-  WebSocketSession* ws_session = session.get();
+  auto websocket = std::make_unique<WebSocketConnection>(context, exchange.connection(), deflate, formats);
   exchange.send_raw(std::move(response));
-  if (!fixed_channel.empty()) {
-    std::string since_copy = since ? *since : std::string();
-    // Subscribing reads the history, so do it before the request goes away.
-    ws_session->subscribe_fixed_channel(fixed_channel, since ? &since_copy : nullptr);
-  }
+  // The dialect may subscribe, which reads the request's since: before the request goes away.
+  websocket->set_dialect(make_dialect(*websocket));
   PW_LOG(debug, exchange.connection().peer(), " websocket open", deflate ? " (deflate)" : "");
-  exchange.upgrade(std::move(session));
+  exchange.upgrade(std::move(websocket));
+  return true;
+}
+
+void handle_websocket(Context& context, http::Exchange& exchange, std::string_view channel) {
+  const http::Request& request = exchange.request();
+  std::string fixed_channel;
+  if (!channel.empty() && !read_channel(exchange, channel, fixed_channel)) return;
+  const bool authorized = presents_publish_key(request, context.settings.publish_key);
+  accept_websocket(context, exchange, JsonDialect::message_formats(),
+                   [&](WebSocketConnection& websocket) -> std::unique_ptr<WebSocketDialect> {
+                     if (fixed_channel.empty()) return std::make_unique<OpsDialect>(websocket, authorized);
+                     return std::make_unique<ChannelDialect>(websocket, authorized, fixed_channel,
+                                                             since_param(exchange));
+                   });
 }
 
 }  // namespace pushwire::transports

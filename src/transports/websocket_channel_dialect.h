@@ -1,0 +1,21 @@
+#pragma once
+#include <string>
+
+#include "transports/websocket_json_dialect.h"
+#include "util/slab_pool.h"
+
+namespace pushwire::transports {
+
+// GET /ws/{channel}: subscribed on open; every text frame the client sends
+// is published to that channel.
+class ChannelDialect final : public JsonDialect, public util::SlabAllocated<ChannelDialect> {
+ public:
+  // Subscribes at once, from `since` (nullptr: new messages only).
+  ChannelDialect(WebSocketConnection& connection, bool authorized, const std::string& channel,
+                 const std::string* since);
+
+  void on_text(std::string_view message) override;
+  void on_binary(std::string_view message) override;
+};
+
+}  // namespace pushwire::transports

@@ -1,0 +1,74 @@
+#include "transports/websocket_json_dialect.h"
+
+#include "core/names.h"
+#include "transports/broker_wait.h"
+#include "transports/publish.h"
+#include "transports/ws_frames.h"
+#include "util/json_escape.h"
+
+namespace pushwire::transports {
+
+namespace {
+constexpr uint32_t kMaxSubscriptions = 1024;
+}  // namespace
+
+WebSocketMessageFormats JsonDialect::message_formats() { return {&kWsMessageFrame, &kWsMessageDeflateFrame}; }
+
+JsonDialect::JsonDialect(WebSocketConnection& connection, bool authorized)
+    : connection_(connection), channels_(connection, ws_gap_frame), authorized_(authorized) {}
+
+JsonDialect::~JsonDialect() {
+  if (publish_answers_) publish_answers_->release();
+}
+
+void JsonDialect::subscribe(const std::string& channel, const std::string* since, const std::string& ref,
+                            bool acknowledge) {
+  if (!core::is_valid_channel(channel)) {
+    connection_.send_frame(ws_error_frame(ref, "bad_channel", core::kChannelRule));
+    return;
+  }
+  if (channels_.contains(channel)) {
+    connection_.send_frame(
+        ws_error_frame(ref, "already_subscribed", "this connection is subscribed to " + channel + " already"));
+    return;
+  }
+  if (channels_.count() >= kMaxSubscriptions) {
+    connection_.send_frame(ws_error_frame(ref, "too_many_subscriptions", "one connection may hold 1024 subscriptions"));
+    return;
+  }
+  if (acknowledge) {
+    std::string extra = ",\"channel\":";
+    util::append_json_string(extra, channel);
+    connection_.send_frame(ws_ok_frame(ref, extra));
+  }
+  channels_.add(channel, since);
+}
+
+void JsonDialect::publish(const std::string& channel, std::string_view event, std::string data,
+                          const std::string& ref) {
+  if (!authorized_) {
+    connection_.send_frame(ws_error_frame(ref, "unauthorized", "send {\"op\":\"auth\",\"key\":...} before publishing"));
+    return;
+  }
+  Context& context = connection_.context();
+  if (auto refusal = check_publish(context.settings, channel, event, data)) {
+    connection_.send_frame(ws_error_frame(ref, refusal->code, refusal->message));
+    return;
+  }
+  if (!publish_answers_) publish_answers_ = new util::BackReference<JsonDialect>(this);
+  context.broker.publish(channel, event.empty() ? core::kDefaultEvent : event, std::move(data),
+                         [back = publish_answers_->hold(), ref](core::MessagePtr message) {
+                           JsonDialect* self = back->redeem();
+                           if (!self) return;
+                           if (!message) {
+                             self->connection_.send_frame(ws_error_frame(ref, "unavailable", kBrokerUnavailable));
+                             return;
+                           }
+                           util::Metrics::add(self->connection_.context().metrics.messages_published_total);
+                           // The HTTP answer's members, inside the ok op.
+                           const std::string ack = publish_ack_json(*message);
+                           self->connection_.send_frame(ws_ok_frame(ref, "," + ack.substr(1, ack.size() - 2)));
+                         });
+}
+
+}  // namespace pushwire::transports
