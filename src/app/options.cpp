@@ -504,7 +504,7 @@ Listening:
 Publishing and browsers:
   --publish-key KEY      require "Authorization: Bearer KEY" on every publish;
                          a WebSocket client sends {"op":"auth","key":KEY} first.
-                         Subscribing stays open to all.
+                         Subscribing stays open unless access control is on.
                          (default: none, anyone may publish)
   --allow-origin ORIGIN  a web origin whose pages may use pushwire (CORS),
                          written scheme://host[:port]; repeat the flag to allow

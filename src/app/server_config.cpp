@@ -32,7 +32,6 @@ ServerConfig make_server_config(const Options& options) {
   config.http.limits.max_body_bytes = options.max_message_bytes;
   config.http.idle_timeout_ms = static_cast<int64_t>(options.idle_timeout_s * 1000);
   config.cors = http::CorsPolicy(options.allow_origins);
-  config.transports.publish_key = options.publish_key;
   config.transports.max_message_bytes = options.max_message_bytes;
   config.transports.heartbeat_ms = static_cast<int64_t>(options.heartbeat_s * 1000);
   config.transports.max_pending_bytes = options.max_pending_bytes;

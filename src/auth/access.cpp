@@ -22,6 +22,7 @@ Access::Access(std::shared_ptr<const JwtVerifier> verifier, std::string publish_
       public_channels_(std::move(public_channels)) {}
 
 Credentials Access::present(std::string_view token, std::string_view key, int64_t now_ms) const {
+  if (!token.empty() && !publish_key_.empty() && secret_equals(token, publish_key_)) std::swap(token, key);
   Credentials credentials;
   credentials.publish_key = !key.empty() && !publish_key_.empty() && secret_equals(key, publish_key_);
   if (!token.empty() && verifier_) {
@@ -30,11 +31,6 @@ Credentials Access::present(std::string_view token, std::string_view key, int64_
     else credentials.token_error = std::get<TokenError>(verified);
   }
   return credentials;
-}
-
-Credentials Access::present_bearer(std::string_view value, int64_t now_ms) const {
-  if (!publish_key_.empty() && secret_equals(value, publish_key_)) return present({}, value, now_ms);
-  return present(value, {}, now_ms);
 }
 
 Decision Access::may_subscribe(const Credentials& credentials, std::string_view channel, int64_t now_ms) const {

@@ -44,11 +44,13 @@ class Access {
          std::vector<std::string> public_channels);
 
   bool enabled() const { return verifier_ != nullptr; }
+  // Whether anything is checked at all (access control, or a publish key).
+  bool restricts() const { return verifier_ != nullptr || !publish_key_.empty(); }
+  bool has_publish_key() const { return !publish_key_.empty(); }
 
-  // `token` and `key` may be empty (not presented).
+  // `token` and `key` may be empty (not presented). A bearer credential
+  // carries either, so a `token` that is the publish key counts as the key.
   Credentials present(std::string_view token, std::string_view key, int64_t now_ms) const;
-  // An HTTP "Authorization: Bearer" value, which carries either the publish key or a token.
-  Credentials present_bearer(std::string_view value, int64_t now_ms) const;
 
   Decision may_subscribe(const Credentials& credentials, std::string_view channel, int64_t now_ms) const;
   Decision may_publish(const Credentials& credentials, std::string_view channel, int64_t now_ms) const;

@@ -29,8 +29,13 @@ std::string_view presented_token(const http::Request& request) {
 bool allow_subscribe(Context& context, http::Exchange& exchange, std::string_view channel, auth::Decision& decision) {
   const auth::Access& access = context.settings.access;
   if (!access.enabled()) return true;
-  const int64_t now_ms = util::wall_ms();
-  decision = access.may_subscribe(access.present(presented_token(exchange.request()), {}, now_ms), channel, now_ms);
+  return allow_subscribe(context, exchange, channel,
+                         access.present(presented_token(exchange.request()), {}, util::wall_ms()), decision);
+}
+
+bool allow_subscribe(Context& context, http::Exchange& exchange, std::string_view channel,
+                     const auth::Credentials& credentials, auth::Decision& decision) {
+  decision = context.settings.access.may_subscribe(credentials, channel, util::wall_ms());
   if (decision.allowed()) return true;
   record_refusal(context, decision, "subscribe", channel, exchange.connection().peer());
   respond_refusal(exchange, decision);
@@ -45,11 +50,8 @@ int64_t clamp_to_expiry(int64_t timeout_ms, const auth::Decision& decision) {
 bool allow_publish(Context& context, http::Exchange& exchange, std::string_view channel) {
   const auth::Access& access = context.settings.access;
   const int64_t now_ms = util::wall_ms();
-  const std::string* authorization = exchange.request().header("authorization");
-  const auto bearer = authorization ? auth::bearer_credential(*authorization) : std::nullopt;
-  const auth::Credentials credentials =
-      bearer ? access.present_bearer(*bearer, now_ms) : access.present(presented_token(exchange.request()), {}, now_ms);
-  const auth::Decision decision = access.may_publish(credentials, channel, now_ms);
+  const auth::Decision decision =
+      access.may_publish(access.present(presented_token(exchange.request()), {}, now_ms), channel, now_ms);
   if (decision.allowed()) return true;
   record_refusal(context, decision, "publish", channel, exchange.connection().peer());
   respond_refusal(exchange, decision);

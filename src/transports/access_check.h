@@ -15,6 +15,9 @@ std::string_view presented_token(const http::Request& request);
 // Whether the request may subscribe to `channel`; if not, answers 401 or 403
 // itself. `decision` tells the caller until when the permission holds.
 bool allow_subscribe(Context& context, http::Exchange& exchange, std::string_view channel, auth::Decision& decision);
+// The same with credentials the caller has already read from the request.
+bool allow_subscribe(Context& context, http::Exchange& exchange, std::string_view channel,
+                     const auth::Credentials& credentials, auth::Decision& decision);
 // A long-poll's wait, cut short to end when the permission does.
 int64_t clamp_to_expiry(int64_t timeout_ms, const auth::Decision& decision);
 

@@ -9,12 +9,11 @@ namespace pushwire::transports {
 
 // What the techniques need to know of the server's configuration.
 struct Settings {
-  std::string publish_key;          // empty: publishing is open
   size_t max_message_bytes = 65536;
   int64_t heartbeat_ms = 15'000;
   size_t max_pending_bytes = 1 << 20;
   bool ws_deflate = true;
-  auth::Access access{nullptr, {}, {}};  // who may subscribe and publish
+  auth::Access access{nullptr, {}, {}};  // who may subscribe and publish (with the publish key)
 };
 
 }  // namespace pushwire::transports

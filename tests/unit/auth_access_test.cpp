@@ -41,8 +41,8 @@ TEST(Access, WithoutJwtSubscribingIsOpenAndPublishingFollowsTheKey) {
   EXPECT_TRUE(open.may_subscribe({}, "news", kNowMs).allowed());
   EXPECT_TRUE(open.may_publish({}, "news", kNowMs).allowed());
   const Access keyed(nullptr, "k3y", {});
-  EXPECT_TRUE(keyed.may_publish(keyed.present_bearer("k3y", kNowMs), "news", kNowMs).allowed());
-  const Decision wrong = keyed.may_publish(keyed.present_bearer("k3z", kNowMs), "news", kNowMs);
+  EXPECT_TRUE(keyed.may_publish(keyed.present("k3y", {}, kNowMs), "news", kNowMs).allowed());
+  const Decision wrong = keyed.may_publish(keyed.present("k3z", {}, kNowMs), "news", kNowMs);
   EXPECT_EQ(wrong.status, 401);
   EXPECT_EQ(wrong.code(), "unauthorized");
   EXPECT_EQ(keyed.may_publish({}, "news", kNowMs).status, 401);
@@ -89,9 +89,9 @@ TEST(Access, PublicChannelsNeedNoToken) {
 
 TEST(Access, ThePublishKeyStillPublishesWithJwtOn) {
   const Access access = jwt_access("k3y");
-  EXPECT_TRUE(access.may_publish(access.present_bearer("k3y", kNowMs), "news", kNowMs).allowed());
+  EXPECT_TRUE(access.may_publish(access.present("k3y", {}, kNowMs), "news", kNowMs).allowed());
   EXPECT_TRUE(access.may_publish(access.present({}, "k3y", kNowMs), "news", kNowMs).allowed());
   EXPECT_EQ(access.may_publish(access.present({}, "k3z", kNowMs), "news", kNowMs).status, 401);
   // The key grants publishing only.
-  EXPECT_EQ(access.may_subscribe(access.present_bearer("k3y", kNowMs), "news", kNowMs).status, 401);
+  EXPECT_EQ(access.may_subscribe(access.present("k3y", {}, kNowMs), "news", kNowMs).status, 401);
 }
