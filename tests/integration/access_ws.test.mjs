@@ -108,6 +108,18 @@ describe('access control on WebSockets', () => {
     await socket.assertQuiet(300, 'no repeats');
   });
 
+  test('/ws/{channel} at exp: the expired op, then a 1008 close (it cannot send an auth op)', async () => {
+    const channel = channelName('user.u42');
+    const token = await hsToken({ subscribe: [channel] }, { expiresIn: 2 });
+    const socket = await openWs(server.base, `/ws/${channel}?token=${token}`);
+    try {
+      assert.deepEqual(await socket.take((op) => op.op === 'expired', 4000, 'the expired op'), { op: 'expired', channel });
+      assert.equal((await socket.closed).code, 1008);
+    } finally {
+      socket.terminate();
+    }
+  });
+
   test('a fresh token that no longer grants a channel ends that subscription', async (t) => {
     const channel = channelName('user.u42');
     const socket = await open(t, `/ws?token=${await hsToken({ subscribe: [channel] })}`);
