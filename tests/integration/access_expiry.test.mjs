@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { channelName, publish, request } from './lib/http.mjs';
 import { startServer } from './lib/server.mjs';
-import { FORMATS, openStream, streamMessages } from './lib/streams.mjs';
+import { FORMATS, eventSource, openStream, streamMessages, until } from './lib/streams.mjs';
 import { SECRET, hsToken } from './lib/tokens.mjs';
 
 const KEY = 'publish-key-42';
@@ -51,6 +51,32 @@ describe('token expiry', () => {
       refused.destroy();
     });
   }
+
+  test('an EventSource sees _expired, is refused with the old token, and resumes with a fresh one', async () => {
+    const channel = channelName('user.u42');
+    const url = (token) => `${server.base}/sse/${channel}?token=${token}`;
+    const first = eventSource(url(await hsToken({ subscribe: [channel] }, { expiresIn: 2 })), { events: ['_expired'] });
+    try {
+      await until(() => first.seen.opens === 1, 3000, 'the first open');
+      await publish(server.base, channel, 'one', { key: KEY });
+      await until(() => first.seen.named._expired.length === 1, 4000, 'the _expired event');
+      assert.deepEqual(JSON.parse(first.seen.named._expired[0].data), { channel });
+      // It reconnects on its own with the same URL, whose token is now refused: it gives up.
+      await until(() => first.source.readyState === 2, 5000, 'the EventSource to give up');
+      assert.equal(first.seen.opens, 1);
+    } finally {
+      first.source.close();
+    }
+    const lastId = first.seen.messages.find((m) => m.data === 'one').id;
+    await publish(server.base, channel, 'two', { key: KEY });
+    const second = eventSource(url(await hsToken({ subscribe: [channel] })), { headers: { 'last-event-id': lastId } });
+    try {
+      await until(() => second.seen.messages.length === 1, 3000, 'the message published while away');
+      assert.equal(second.seen.messages[0].data, 'two');
+    } finally {
+      second.source.close();
+    }
+  });
 
   test('a waiting long-poll answers, empty, at the token\'s exp', async () => {
     const channel = channelName('user.u42');
