@@ -43,7 +43,8 @@ bool WebSocketAccess::grants_subscription(std::string_view channel) const {
   return connection_.context().settings.access.may_subscribe(credentials_, channel, util::wall_ms()).allowed();
 }
 
-bool WebSocketAccess::authenticate(const std::string& token, const std::string& key, std::string_view ref) {
+WebSocketAccess::AuthResult WebSocketAccess::authenticate(const std::string& token, const std::string& key,
+                                                          std::string_view ref) {
   const auth::Access& access = connection_.context().settings.access;
   auth::Credentials fresh = access.present(token, key, util::wall_ms());
   // Without a publish key configured, any key is taken, as it always was.
@@ -58,15 +59,14 @@ bool WebSocketAccess::authenticate(const std::string& token, const std::string& 
                                          : "wrong publish key";
     refuse(decision, "auth", {}, ref);
     count_failed_auth();
-    return false;
+    return AuthResult::refused;
   }
   if (fresh.publish_key) credentials_.publish_key = true;
-  if (fresh.grant) {
-    credentials_.grant = std::move(fresh.grant);
-    credentials_.token_error.reset();
-    arm_expiry();
-  }
-  return true;
+  if (!fresh.grant) return AuthResult::taken;
+  credentials_.grant = std::move(fresh.grant);
+  credentials_.token_error.reset();
+  arm_expiry();
+  return AuthResult::new_grant;
 }
 
 void WebSocketAccess::refuse(const auth::Decision& decision, std::string_view what, std::string_view channel,

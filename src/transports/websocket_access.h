@@ -35,9 +35,10 @@ class WebSocketAccess {
   // Whether the current token still grants `channel`, without answering anything.
   bool grants_subscription(std::string_view channel) const;
 
-  // {"op":"auth"}: true when taken (the caller answers ok); else the error op
-  // has been sent, and the connection may be slowed down or closed.
-  bool authenticate(const std::string& token, const std::string& key, std::string_view ref);
+  // {"op":"auth"}: when refused, the error op has been sent, and the
+  // connection may be slowed down or closed; else the caller answers ok.
+  enum class AuthResult { refused, taken, new_grant };
+  AuthResult authenticate(const std::string& token, const std::string& key, std::string_view ref);
 
  private:
   void refuse(const auth::Decision& decision, std::string_view what, std::string_view channel, std::string_view ref);

@@ -18,6 +18,7 @@ void ChannelDialect::on_binary(std::string_view) {
 }
 
 void ChannelDialect::on_token_expired() {
+  if (channels_.expiring().empty()) return;  // a public channel outlives the token
   connection_.send_frame(ws_expired_frame(channels_.front()));
   connection_.close_with(ws::kClosePolicyViolation, "token expired");
 }

@@ -18,7 +18,8 @@ class ChannelDialect final : public JsonDialect, public util::SlabAllocated<Chan
   void on_binary(std::string_view message) override;
 
  private:
-  // No auth op can follow on this socket: the expired op, then a 1008 close.
+  // No auth op can follow on this socket: the expired op, then a 1008 close
+  // (unless the channel is public).
   void on_token_expired() override;
 };
 

@@ -74,9 +74,11 @@ void JsonDialect::publish(const std::string& channel, std::string_view event, st
 }
 
 void JsonDialect::authenticate(const std::string& token, const std::string& key, const std::string& ref) {
-  if (access_ && !access_->authenticate(token, key, ref)) return;
+  using AuthResult = WebSocketAccess::AuthResult;
+  const AuthResult result = access_ ? access_->authenticate(token, key, ref) : AuthResult::taken;
+  if (result == AuthResult::refused) return;
   connection_.send_frame(ws_ok_frame(ref));
-  if (!access_ || token.empty()) return;
+  if (result != AuthResult::new_grant) return;
   for (const std::string& channel : channels_.expiring()) {
     if (access_->grants_subscription(channel)) {
       channels_.resume(channel);
