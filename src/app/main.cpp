@@ -14,7 +14,7 @@ namespace {
 
 struct MainLoop {
   uv_loop_t loop;
-  uv_signal_t sigint, sigterm;
+  uv_signal_t sigint, sigterm, sighup;
   uv_timer_t sweep;
   pushwire::app::Server* server;
   bool stopping = false;
@@ -28,8 +28,11 @@ void on_signal(uv_signal_t* handle, int signum) {
   main->server->stop();
   uv_close(reinterpret_cast<uv_handle_t*>(&main->sigint), nullptr);
   uv_close(reinterpret_cast<uv_handle_t*>(&main->sigterm), nullptr);
+  uv_close(reinterpret_cast<uv_handle_t*>(&main->sighup), nullptr);
   uv_close(reinterpret_cast<uv_handle_t*>(&main->sweep), nullptr);
 }
+
+void on_reload(uv_signal_t* handle, int) { static_cast<MainLoop*>(handle->data)->server->reload_tls(); }
 
 void on_sweep(uv_timer_t* handle) { static_cast<MainLoop*>(handle->data)->server->sweep(); }
 
@@ -70,12 +73,13 @@ int main(int argc, char** argv) {
   MainLoop main;
   main.server = &server;
   uv_loop_init(&main.loop);
-  for (uv_signal_t* signal : {&main.sigint, &main.sigterm}) {
+  for (uv_signal_t* signal : {&main.sigint, &main.sigterm, &main.sighup}) {
     uv_signal_init(&main.loop, signal);
     signal->data = &main;
   }
   uv_signal_start(&main.sigint, on_signal, SIGINT);
   uv_signal_start(&main.sigterm, on_signal, SIGTERM);
+  uv_signal_start(&main.sighup, on_reload, SIGHUP);
   uv_timer_init(&main.loop, &main.sweep);
   main.sweep.data = &main;
   uv_timer_start(&main.sweep, on_sweep, 1000, 1000);
@@ -92,7 +96,8 @@ int main(int argc, char** argv) {
          options.publish_key.empty() ? ", publishing open" : ", publish key required",
          options.jwt_secret.empty() && options.jwt_public_key_pem.empty() ? "" : ", access control on",
          broker_note(config));
-  std::printf("listening on http://%s:%u\n", url_host(options.listen_host).c_str(), port);
+  std::printf("listening on %s://%s:%u\n", server.serves_tls() ? "https" : "http",
+              url_host(options.listen_host).c_str(), port);
   std::fflush(stdout);
 
   uv_run(&main.loop, UV_RUN_DEFAULT);

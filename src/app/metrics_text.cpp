@@ -5,9 +5,11 @@
 
 #include <cstdio>
 #include <fstream>
+#include <string>
 
 #include "auth/refusal.h"
 #include "net/connection.h"
+#include "tls/tls_stream.h"
 
 namespace pushwire::app {
 
@@ -43,6 +45,19 @@ void access_refusals(std::string& out, const util::Metrics& m) {
   }
 }
 
+// One counter family with a `reason` label, every reason listed even at 0.
+void refusals(std::string& out, const util::Metrics& m) {
+  out += "# HELP pushwire_refused_total Clients turned away by a limit, by reason.\n"
+         "# TYPE pushwire_refused_total counter\n";
+  for (size_t i = 0; i < util::kRefusalReasons.size(); ++i) {
+    out += "pushwire_refused_total{reason=\"";
+    out += util::kRefusalReasons[i];
+    out += "\"} ";
+    out += std::to_string(m.refused_total[i].load(std::memory_order_relaxed));
+    out += '\n';
+  }
+}
+
 double resident_bytes() {
   std::ifstream statm("/proc/self/statm");
   long pages = 0, resident = 0;
@@ -74,8 +89,18 @@ std::string metrics_text(transports::Context& context) {
   metric(out, "pushwire_gaps_total", "counter", "Resumes that could not be complete (gap signalled).",
          get(m.gaps_total));
   access_refusals(out, m);
+  metric(out, "pushwire_tls_handshake_failures_total", "counter",
+         "TLS handshakes that failed (bad or unsupported client hello, wrong protocol, peer left).",
+         static_cast<double>(tls::TlsStream::handshake_failures()));
+  metric(out, "pushwire_tls_handshake_timeouts_total", "counter",
+         "TLS connections cut off for not finishing the handshake within --tls-handshake-timeout.",
+         get(m.tls_handshake_timeouts_total));
   metric(out, "pushwire_channels", "gauge", "Channels with kept messages.",
          static_cast<double>(context.broker.channel_count()));
+  metric(out, "pushwire_history_bytes", "gauge",
+         "Bytes of messages kept for history, all channels (in-memory broker; bounded by --history-bytes).",
+         static_cast<double>(context.broker.history_bytes()));
+  refusals(out, m);
   metric(out, "pushwire_broker_available", "gauge", "1 when publishes can be acknowledged on every thread (with --redis: each reaches Redis), else 0.",
          context.broker.available() ? 1.0 : 0.0);
   metric(out, "process_resident_memory_bytes", "gauge", "Resident memory size in bytes.", resident_bytes());

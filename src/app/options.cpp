@@ -39,7 +39,7 @@ using Error = std::optional<std::string>;
 
 // How a flag's value is written; it decides how the value is read from the
 // command line and which TOML types the config file may use for it.
-enum class Kind { text, text_list, integer, seconds, toggle };
+enum class Kind { text, text_list, integer, seconds, rate, toggle };
 
 using Value = std::variant<std::string, std::vector<std::string>, int64_t, double, bool>;
 
@@ -54,6 +54,12 @@ template <typename Field>
 Error set_integer(Field& field, int64_t value, int64_t min, int64_t max) {
   if (value < min || value > max) return concat(value, " is out of range (", min, " to ", max, ")");
   field = static_cast<Field>(value);
+  return {};
+}
+
+Error set_rate(double& field, double value) {
+  if (!(value >= 0) || value > 1'000'000) return concat(value, " is out of range (0 to 1000000 a second)");
+  field = value;
   return {};
 }
 
@@ -131,6 +137,12 @@ Error set_static_dir(Options& options, const std::string& dir) {
   std::error_code ec;
   if (!std::filesystem::is_directory(dir, ec)) return concat("'", dir, "' is not a directory");
   options.static_dir = dir;
+  return {};
+}
+
+Error set_tls_file(std::string& field, const std::string& path) {
+  if (path.empty()) return "the file name is empty";
+  field = path;  // read (and reread on SIGHUP) by the server, which says what is wrong with it
   return {};
 }
 
@@ -217,11 +229,44 @@ const std::vector<Flag>& flags() {
        }},
       {"idle-timeout", "S", Kind::seconds,
        [](Options& o, const Value& v) { return set_seconds(o.idle_timeout_s, std::get<double>(v)); }},
+      {"header-timeout", "S", Kind::seconds,
+       [](Options& o, const Value& v) { return set_seconds(o.header_timeout_s, std::get<double>(v)); }},
+      {"max-connections", "N", Kind::integer,
+       [](Options& o, const Value& v) {
+         return set_integer(o.max_connections, std::get<int64_t>(v), 1, 100'000'000);
+       }},
+      {"max-connections-per-ip", "N", Kind::integer,
+       [](Options& o, const Value& v) {
+         return set_integer(o.max_connections_per_ip, std::get<int64_t>(v), 0, 100'000'000);
+       }},
+      {"max-channels-per-client", "N", Kind::integer,
+       [](Options& o, const Value& v) {
+         return set_integer(o.max_channels_per_client, std::get<int64_t>(v), 1, 1'000'000);
+       }},
+      {"publish-rate", "R", Kind::rate,
+       [](Options& o, const Value& v) { return set_rate(o.publish_rate, std::get<double>(v)); }},
+      {"history-bytes", "N", Kind::integer,
+       [](Options& o, const Value& v) {
+         return set_integer(o.history_bytes, std::get<int64_t>(v), 1 << 20, int64_t{1} << 40);
+       }},
       {"ws-deflate", "", Kind::toggle,
        [](Options& o, const Value& v) -> Error {
          o.ws_deflate = std::get<bool>(v);
          return {};
        }},
+      {"tls-cert", "FILE", Kind::text,
+       [](Options& o, const Value& v) { return set_tls_file(o.tls_cert, std::get<S>(v)); }},
+      {"tls-key", "FILE", Kind::text,
+       [](Options& o, const Value& v) { return set_tls_file(o.tls_key, std::get<S>(v)); }},
+      {"tls-handshake-timeout", "S", Kind::seconds,
+       [](Options& o, const Value& v) { return set_seconds(o.tls_handshake_timeout_s, std::get<double>(v)); }},
+      {"http2", "", Kind::toggle,
+       [](Options& o, const Value& v) -> Error {
+         o.http2 = std::get<bool>(v);
+         return {};
+       }},
+      {"http2-max-streams", "N", Kind::integer,
+       [](Options& o, const Value& v) { return set_integer(o.http2_max_streams, std::get<int64_t>(v), 1, 10'000); }},
       {"log-level", "LEVEL", Kind::text,
        [](Options& o, const Value& v) { return set_log_level(o, std::get<S>(v)); }},
       {"jwt-secret", "SECRET", Kind::text,
@@ -288,12 +333,13 @@ Error value_from_text(const Flag& flag, const std::string& text, Value& out) {
       out = number;
       return {};
     }
-    case Kind::seconds: {
-      double seconds = 0;
-      const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seconds);
+    case Kind::seconds:
+    case Kind::rate: {
+      double number = 0;
+      const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
       if (text.empty() || ec != std::errc() || end != text.data() + text.size())
-        return concat("'", text, "' is not a number of seconds");
-      out = seconds;
+        return concat("'", text, "' is not a number", flag.kind == Kind::seconds ? " of seconds" : " a second");
+      out = number;
       return {};
     }
     case Kind::toggle: break;  // given by the flag's name alone, never by a value
@@ -340,7 +386,8 @@ Error value_from_toml(const Flag& flag, const toml::node& node, Value& out) {
       out = node.as_integer()->get();
       return {};
     case Kind::seconds:
-      if (!node.is_number()) return wrong_type("a number of seconds");
+    case Kind::rate:
+      if (!node.is_number()) return wrong_type(flag.kind == Kind::seconds ? "a number of seconds" : "a number a second");
       out = node.value<double>().value();
       return {};
     case Kind::toggle:
@@ -404,7 +451,7 @@ unsigned default_threads() {
   return std::clamp(std::thread::hardware_concurrency(), 1u, kMaxThreads);
 }
 
-const std::vector<std::string_view> kCommandLineOnly = {"config", "help", "version", "no-ws-deflate"};
+const std::vector<std::string_view> kCommandLineOnly = {"config", "help", "version", "no-ws-deflate", "no-http2"};
 
 ParseResult failure(std::string message) {
   return {ParseResult::Action::error, {}, std::move(message)};
@@ -431,8 +478,8 @@ ParseResult parse_options(int argc, const char* const* argv) {
     if (equals != std::string_view::npos) inline_value = std::string(arg.substr(equals + 1));
 
     if (name == "help" || name == "version") return failure(concat("--", name, " takes no value"));
-    const bool negated = name == "no-ws-deflate";
-    const Flag* flag = find_flag(negated ? "ws-deflate" : name);
+    const bool negated = name == "no-ws-deflate" || name == "no-http2";
+    const Flag* flag = find_flag(negated ? name.substr(3) : name);
     if (!flag && name != "config")
       return failure(
           concat("unknown flag '--", name, "'", suggestion(name, "--", kCommandLineOnly), "; see pushwire --help"));
@@ -467,6 +514,8 @@ ParseResult parse_options(int argc, const char* const* argv) {
   }
   if (auto error = apply_settings(options, command_line)) return failure(*error);
   if (auto error = check_access_control(options)) return failure(*error);
+  if (options.tls_cert.empty() != options.tls_key.empty())
+    return failure("--tls-cert and --tls-key go together: give both to serve HTTPS, or neither for plain HTTP");
   if (options.threads == 0) options.threads = default_threads();
   return {ParseResult::Action::run, std::move(options), {}};
 }
@@ -546,10 +595,49 @@ Subscribers:
   --max-pending-bytes N  bytes a subscriber may fall behind by before it is
                          disconnected, so that a slow client cannot hold up the
                          server; it resumes from history when it reconnects.
-                         1024 to 1073741824 (default: 1048576, 1 MiB)
+                         Also the unsent answers past which a client's
+                         pipelined requests wait. 1024 to 1073741824
+                         (default: 1048576, 1 MiB)
   --ws-deflate, --no-ws-deflate
                          offer WebSocket compression (permessage-deflate)
                          (default: on)
+
+Limits (what one client can take; docs/security.md says what each protects):
+  --max-connections N    connections served at once, all clients together;
+                         one more is answered 503 overloaded and closed
+                         (default: the open-file limit less 256)
+  --max-connections-per-ip N
+                         connections served at once from one address
+                         (default: 0, no limit)
+  --max-channels-per-client N
+                         channels one client may subscribe to at once; one
+                         more is refused with too_many_channels (default: 256)
+  --publish-rate R       publishes a second from one address, with bursts of
+                         R; more are refused with 429 rate_limited
+                         (default: 0, no limit)
+  --header-timeout S     seconds a request's headers may take to arrive; a
+                         slower client is answered 408 and closed (default: 10)
+  --history-bytes N      bytes of messages kept for all channels together; over
+                         it the oldest messages of any channel go first, and a
+                         client that resumes there is told of the gap;
+                         1048576 or more (default: 268435456, 256 MiB)
+
+TLS (HTTPS and WSS):
+  --tls-cert FILE        serve TLS 1.2 and 1.3 with this PEM certificate; the
+                         file may hold the chain after the certificate. Needs
+                         --tls-key. SIGHUP rereads both files; if they do not
+                         load, the error is logged and the old pair kept.
+                         (default: none, plain HTTP)
+  --tls-key FILE         the certificate's PEM private key
+  --tls-handshake-timeout S
+                         close a connection that has not finished its TLS
+                         handshake after S seconds (default: 10)
+
+HTTP/2:
+  --http2, --no-http2    offer HTTP/2: "h2" by ALPN over TLS, and HTTP/2 with
+                         prior knowledge (h2c) on a plain listener (default: on)
+  --http2-max-streams N  streams one HTTP/2 connection may have open at once,
+                         1 to 10000 (default: 128)
 
 Scale-out and files:
   --redis URL            share channels, ids and history among several pushwire

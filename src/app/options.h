@@ -22,7 +22,18 @@ struct Options {
   std::string static_dir;                 // empty = built-in demo
   size_t max_pending_bytes = 1 << 20;     // unsent bytes a subscriber may have before it is cut off
   double idle_timeout_s = 60;             // keep-alive connection with no request in flight
+  double header_timeout_s = 10;           // from a request's first byte to the end of its headers
+  int64_t max_connections = 0;            // 0 → the open-file limit less a margin, resolved at start
+  int64_t max_connections_per_ip = 0;     // 0 = no limit
+  size_t max_channels_per_client = 256;
+  double publish_rate = 0;                // publishes a second per client address; 0 = no limit
+  size_t history_bytes = size_t{256} << 20;  // all channels' kept messages together
   bool ws_deflate = true;
+  std::string tls_cert;                   // empty = plain HTTP; set together with tls_key
+  std::string tls_key;
+  double tls_handshake_timeout_s = 10;    // a TLS connection must finish its handshake within this
+  bool http2 = true;                      // ALPN h2 over TLS, prior-knowledge h2c on plain listeners
+  unsigned http2_max_streams = 128;       // concurrent streams per HTTP/2 connection
   std::string log_level = "info";         // error, warn, info or debug
   // Access control: on with a secret or a public key, never both.
   std::string jwt_secret;

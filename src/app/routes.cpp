@@ -27,8 +27,9 @@ void add_routes(http::Router& router, transports::Context& context, const http::
   router.add("/sse/", "GET", bind(transports::handle_sse));
   router.add("/stream/", "GET", bind(transports::handle_ndjson_stream));
   router.add("/iframe/", "GET", bind(transports::handle_iframe));
-  router.add("/ws", "GET", bind(transports::handle_websocket));
-  router.add("/ws/", "GET", bind(transports::handle_websocket));
+  // CONNECT: WebSockets over HTTP/2 (RFC 8441).
+  router.add("/ws", "GET, CONNECT", bind(transports::handle_websocket));
+  router.add("/ws/", "GET, CONNECT", bind(transports::handle_websocket));
   router.set_fallback([&static_files](Exchange& exchange, std::string_view path) {
     static_files.serve(exchange, path);
   });

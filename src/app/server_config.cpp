@@ -1,5 +1,9 @@
 #include "app/server_config.h"
 
+#include <sys/resource.h>
+
+#include <algorithm>
+
 #include "app/options.h"
 #include "auth/jwt.h"
 
@@ -18,6 +22,18 @@ std::shared_ptr<const auth::JwtVerifier> make_verifier(const Options& options) {
   auth::ClaimRules rules{options.jwt_issuer, options.jwt_audience};
   return std::make_shared<const auth::JwtVerifier>(std::move(*key), std::move(rules), options.max_token_bytes);
 }
+
+// Descriptors kept back from --max-connections' default for what is not a
+// client connection: listeners, event-loop handles, Redis links, static files
+// being sent, and connections being turned away.
+constexpr int64_t kDescriptorMargin = 256;
+
+int64_t default_max_connections() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return 1'000'000;
+  const auto open_files = static_cast<int64_t>(limit.rlim_cur);
+  return open_files > 2 * kDescriptorMargin ? open_files - kDescriptorMargin : std::max<int64_t>(1, open_files / 2);
+}
 }  // namespace
 
 ServerConfig make_server_config(const Options& options) {
@@ -31,12 +47,28 @@ ServerConfig make_server_config(const Options& options) {
   config.http.limits.max_header_bytes = 16 * 1024;
   config.http.limits.max_body_bytes = options.max_message_bytes;
   config.http.idle_timeout_ms = static_cast<int64_t>(options.idle_timeout_s * 1000);
+  config.http.header_timeout_ms = static_cast<int64_t>(options.header_timeout_s * 1000);
+  config.history.max_total_bytes = options.history_bytes;
+  config.admission.max_connections = options.max_connections ? options.max_connections : default_max_connections();
+  config.admission.max_per_address = options.max_connections_per_ip;
+  config.publish_rate = options.publish_rate;
+  config.transports.max_channels_per_client = options.max_channels_per_client;
   config.cors = http::CorsPolicy(options.allow_origins);
   config.transports.max_message_bytes = options.max_message_bytes;
   config.transports.heartbeat_ms = static_cast<int64_t>(options.heartbeat_s * 1000);
   config.transports.max_pending_bytes = options.max_pending_bytes;
+  config.http.max_pending_bytes = options.max_pending_bytes;
   config.transports.ws_deflate = options.ws_deflate;
   config.transports.access = auth::Access(make_verifier(options), options.publish_key, options.public_channels);
+  if (!options.tls_cert.empty()) config.tls = tls::TlsFiles{options.tls_cert, options.tls_key};
+  config.tls_handshake_timeout_ms = static_cast<int64_t>(options.tls_handshake_timeout_s * 1000);
+  if (options.http2) {
+    config.http2.emplace();
+    config.http2->max_concurrent_streams = options.http2_max_streams;
+    config.http2->max_header_bytes = config.http.limits.max_header_bytes;
+    config.http2->max_body_bytes = options.max_message_bytes;
+    config.http2->idle_timeout_ms = config.http.idle_timeout_ms;
+  }
   if (!options.redis_url.empty()) {
     std::string error;  // checked when the flag was read
     config.redis = broker::parse_redis_url(options.redis_url, error);

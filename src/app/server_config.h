@@ -6,6 +6,9 @@
 #include "core/history.h"
 #include "http/cors.h"
 #include "http/http_session.h"
+#include "net/admission.h"
+#include "http2/http2_session.h"
+#include "tls/server_context.h"
 #include "transports/settings.h"
 
 namespace pushwire::app {
@@ -20,7 +23,12 @@ struct ServerConfig {
   http::HttpSettings http;
   http::CorsPolicy cors{{"*"}};
   transports::Settings transports;
+  net::AdmissionLimits admission;
+  double publish_rate = 0;  // publishes a second per address; 0: no limit
   std::optional<broker::RedisEndpoint> redis;  // none: the in-memory broker
+  std::optional<tls::TlsFiles> tls;             // none: plain HTTP
+  int64_t tls_handshake_timeout_ms = 10'000;
+  std::optional<http2::Http2Settings> http2;  // none: HTTP/1.1 only
 };
 
 }  // namespace pushwire::app

@@ -1,7 +1,9 @@
 #include "app/worker.h"
 
+#include "app/client_limits.h"
 #include "app/routes.h"
 #include "app/server_config.h"
+#include "http/overload_answer.h"
 #include "util/log.h"
 
 namespace pushwire::app {
@@ -11,18 +13,18 @@ constexpr int64_t kShutdownGraceMs = 5000;
 }
 
 Worker::Worker(const ServerConfig& config, broker::Broker* shared, const BrokerFactory& make_own,
-               util::Metrics& metrics)
+               util::Metrics& metrics, ClientLimits& limits, tls::ServerContext* tls)
     : config_(config),
+      admission_(limits.admission),
       fanout_([this] { loop_.post_soon([this] { fanout_.drain(); }); }),
       own_broker_(shared ? nullptr : make_own(loop_.uv())),
       broker_(shared ? *shared : *own_broker_),
-      context_{broker_, fanout_, loop_, config.transports, metrics},
+      context_{broker_, fanout_, loop_, config.transports, metrics, limits.publish_rate},
       static_files_(config.static_dir),
-      listener_(loop_, [this](net::Connection& connection) {
-        util::Metrics::add(context_.metrics.connections_total);
-        connection.set_handler(
-            std::make_unique<http::HttpSession>(connection, router_, config_.cors, config_.http));
-      }) {
+      tls_(tls),
+      protocols_{router_, config.cors, config.http, config.http2 ? &*config.http2 : nullptr,
+                 config.tls_handshake_timeout_ms, metrics},
+      listener_(loop_, [this](net::Connection& connection) { on_connection(connection); }) {
   broker_.attach(&fanout_);
   add_routes(router_, context_, static_files_);
   loop_.set_tick([this](int64_t now_ms) { on_tick(now_ms); });
@@ -46,6 +48,34 @@ void Worker::request_shutdown() {
 
 void Worker::join() {
   if (thread_.joinable()) thread_.join();
+}
+
+void Worker::on_connection(net::Connection& connection) {
+  util::Metrics::add(context_.metrics.connections_total);
+  if (tls_) {
+    std::unique_ptr<net::StreamFilter> stream = tls_->new_stream();
+    if (!stream) {
+      PW_LOG(warn, "cannot start TLS on a new connection (out of memory?)");
+      connection.abort();
+      return;
+    }
+    connection.set_filter(std::move(stream));
+  }
+  switch (admission_.admit(connection)) {
+    case net::Admission::Verdict::admitted:
+      connection.set_handler(std::make_unique<ProtocolDetector>(connection, protocols_));
+      return;
+    case net::Admission::Verdict::over_total:
+      context_.metrics.refused(util::Refusal::max_connections);
+      connection.set_handler(std::make_unique<http::OverloadAnswer>(
+          connection, "the server has as many connections as it takes (--max-connections); try again later"));
+      return;
+    case net::Admission::Verdict::over_per_address:
+      context_.metrics.refused(util::Refusal::max_connections_per_ip);
+      connection.set_handler(std::make_unique<http::OverloadAnswer>(
+          connection, "this address has as many connections as it may (--max-connections-per-ip); try again later"));
+      return;
+  }
 }
 
 void Worker::on_tick(int64_t now_ms) {

@@ -40,6 +40,8 @@ class Broker {
   virtual void sweep() = 0;
 
   virtual size_t channel_count() = 0;
+  // Bytes of messages kept in this process for history (0 when they live elsewhere).
+  virtual size_t history_bytes() { return 0; }
 
   // Whether publishes can be acknowledged now, on every thread (a networked
   // broker may be cut off).

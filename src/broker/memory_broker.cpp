@@ -17,9 +17,8 @@ void MemoryBroker::publish(std::string_view channel, std::string_view event, std
     message->seq = ++last_seq_;
     message->id = ids_.make_id(message->seq);
     message->time_ms = util::wall_ms();
-    core::History& history = channels_.of(message->channel, message->seq - 1);
     shared = std::move(message);
-    history.append(shared, util::steady_ms());
+    channels_.append(shared, shared->seq - 1, util::steady_ms());
     // Posting under the lock gives every thread the same per-channel order.
     for (core::Fanout* fanout : fanouts_) fanout->post(shared);
   }
@@ -45,6 +44,11 @@ void MemoryBroker::sweep() {
   const int64_t now = util::steady_ms();
   std::lock_guard lock(mutex_);
   channels_.expire(now);
+}
+
+size_t MemoryBroker::history_bytes() {
+  std::lock_guard lock(mutex_);
+  return channels_.bytes();
 }
 
 size_t MemoryBroker::channel_count() {

@@ -22,6 +22,7 @@ class MemoryBroker final : public Broker {
   void attach(core::Fanout* fanout) override;
   void sweep() override;
   size_t channel_count() override;
+  size_t history_bytes() override;
 
  private:
   core::ChannelHistories channels_;

@@ -247,7 +247,7 @@ void RedisBroker::apply_snapshot(redisReply* reply) {
 }
 
 void RedisBroker::take(core::MessagePtr message, int64_t kept_since_ms) {
-  channels_.of(message->channel, message->seq - 1).append(message, kept_since_ms);
+  channels_.append(message, message->seq - 1, kept_since_ms);
   if (fanout_) fanout_->post(std::move(message));
 }
 

@@ -76,6 +76,7 @@ class RedisBroker final : public Broker {
   void attach(core::Fanout* fanout) override { fanout_ = fanout; }
   void sweep() override {}  // this broker's own timer expires its mirror
   size_t channel_count() override { return channels_.size(); }
+  size_t history_bytes() override { return channels_.bytes(); }
   bool available() override { return progress_->all_listening(); }  // on every thread of this server
   void shut_down() override;
 

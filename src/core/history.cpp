@@ -2,6 +2,10 @@
 
 namespace pushwire::core {
 
+size_t message_bytes(const Message& message) {
+  return sizeof(Message) + message.channel.size() + message.id.size() + message.event.size() + message.data.size();
+}
+
 History::History(HistoryLimits limits, uint64_t evicted_through)
     : limits_(limits), evicted_through_(evicted_through), last_seq_(evicted_through) {}
 
@@ -11,6 +15,7 @@ void History::append(MessagePtr message, int64_t now_ms) {
     evicted_through_ = last_seq_;
     return;
   }
+  bytes_ += message_bytes(*message);
   entries_.push_back({std::move(message), now_ms + limits_.ttl_ms});
   while (entries_.size() > limits_.max_messages) evict_front();
 }
@@ -21,6 +26,7 @@ void History::expire(int64_t now_ms) {
 
 void History::evict_front() {
   evicted_through_ = entries_.front().message->seq;
+  bytes_ -= message_bytes(*entries_.front().message);
   entries_.pop_front();
 }
 

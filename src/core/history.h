@@ -20,6 +20,7 @@ struct Replay {
 struct HistoryLimits {
   size_t max_messages = 100;
   int64_t ttl_ms = 300'000;
+  size_t max_total_bytes = size_t{256} << 20;  // all channels together (ChannelHistories)
 };
 
 // The messages one channel keeps, oldest first, bounded in count and age.
@@ -36,6 +37,12 @@ class History {
 
   bool empty() const { return entries_.empty(); }
   uint64_t last_seq() const { return last_seq_; }
+  // What the kept messages take, by message_bytes().
+  size_t bytes() const { return bytes_; }
+  // The oldest kept message; only when not empty().
+  const Message& oldest() const { return *entries_.front().message; }
+  // Drops the oldest kept message; later cursors from before it see a gap.
+  void drop_oldest() { evict_front(); }
 
  private:
   struct Entry {
@@ -48,6 +55,12 @@ class History {
   std::deque<Entry> entries_;
   uint64_t evicted_through_;
   uint64_t last_seq_;
+  size_t bytes_ = 0;
 };
+
+// The memory a kept message takes, as counted against HistoryLimits::max_total_bytes:
+// its text, names and id, and the record that holds them (not the encodings
+// for each wire format, made later by subscribers).
+size_t message_bytes(const Message& message);
 
 }  // namespace pushwire::core

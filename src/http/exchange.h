@@ -5,14 +5,13 @@
 #include <string_view>
 
 #include "http/cors.h"
+#include "http/exchange_carrier.h"
 #include "http/request.h"
 #include "http/response_head.h"
 #include "net/connection.h"
 #include "net/out_chunk.h"
 
 namespace pushwire::http {
-
-class HttpSession;
 
 // What a handler keeps while its response is open (a subscription, a timer).
 // The exchange owns it, so it is destroyed, and cleans up after itself, when
@@ -27,13 +26,16 @@ class ExchangeState {
 
 // One request and its response. A handler answers at once (respond*) or
 // later: it holds state, and answers or streams when something happens.
+// Its carrier puts the response on the wire as HTTP/1.1 or HTTP/2.
 class Exchange {
  public:
-  Exchange(HttpSession& session, Request request) : session_(session), request_(std::move(request)) {}
+  Exchange(ExchangeCarrier& carrier, Request request) : carrier_(carrier), request_(std::move(request)) {}
 
   const Request& request() const { return request_; }
-  net::Connection& connection();
-  const CorsPolicy& cors() const;
+  net::Connection& connection() { return carrier_.connection(); }
+  const CorsPolicy& cors() const { return carrier_.cors(); }
+  // This response's bytes written but not sent yet (the slow-subscriber rule).
+  size_t pending_bytes() const { return carrier_.pending_bytes(); }
 
   // A whole response. CORS and Connection headers are added here.
   void respond(int status, std::string_view content_type, std::string body, const HeaderList& headers = {});
@@ -55,8 +57,13 @@ class Exchange {
   // the request go to the new handler.
   void send_raw(std::string bytes);
   void upgrade(std::unique_ptr<net::Connection::Handler> handler);
+  // HTTP/2 extended CONNECT (RFC 8441): answers 200 with `headers` and
+  // returns the stream the new protocol writes to, before upgrade() hands it
+  // what the client sends; nullptr over HTTP/1.1.
+  net::ByteStream* open_tunnel(const HeaderList& headers);
 
-  // Cuts the connection without finishing the response (a slow subscriber).
+  // Gives up the response unfinished (a slow subscriber): over HTTP/1.1 the
+  // connection is cut, over HTTP/2 only this stream.
   void abort();
 
   void hold(std::unique_ptr<ExchangeState> state) { state_ = std::move(state); }
@@ -64,8 +71,7 @@ class Exchange {
   bool finished() const { return finished_; }
 
  private:
-  friend class HttpSession;
-  HttpSession& session_;
+  ExchangeCarrier& carrier_;
   Request request_;
   std::unique_ptr<ExchangeState> state_;
   BodyFraming framing_ = BodyFraming::content_length;

@@ -38,6 +38,11 @@ void HttpSession::process() {
   if (processing_) return;
   processing_ = true;
   while (!exchange_ && !closing_ && !upgraded_ && !pending_.empty()) {
+    if (output_backed_up()) {  // on_drained() goes on
+      connection_.notify_when_drained();
+      if (pending_.size() > kMaxBufferedWhileBusy) connection_.pause_reading();
+      break;
+    }
     const RequestParser::Result result = parser_.feed(pending_);
     pending_.erase(0, result.consumed);
     if (result.error != ParseError::none) {
@@ -49,28 +54,23 @@ void HttpSession::process() {
     dispatch(parser_.take_request());
     finished_exchange_.reset();
   }
+  if (!parser_.reading_head()) head_started_ms_ = 0;
+  else if (!head_started_ms_) head_started_ms_ = connection_.loop().now_ms();
   processing_ = false;
+}
+
+// Called while the loop finishes its writes, when output queued now would
+// wait for the next event: the next requests are taken in a task of their own.
+void HttpSession::on_drained() {
+  if (closing_ || upgraded_ || exchange_) return;
+  connection_.resume_reading();
+  process_later();
 }
 
 void HttpSession::dispatch(Request request) {
   exchange_ = std::make_unique<Exchange>(*this, std::move(request));
-  Exchange& exchange = *exchange_;
-  const Request& req = exchange.request();
-  std::string_view rest;
-  const Router::Route* route = router_.match(req.path, rest);
-  PW_LOG(debug, connection_.peer(), " ", req.method, " ", req.target);
-  if (req.method == "OPTIONS" && route) {
-    exchange.respond_preflight(route->methods);
-  } else if (req.method == "OPTIONS" && req.path == "*") {
-    exchange.respond_preflight("GET, POST");
-  } else if (!route) {
-    router_.fallback()(exchange, req.path);
-  } else if (!route->allows(req.method)) {
-    exchange.respond_error(405, "method_not_allowed", req.method + " is not allowed here; use " + route->methods,
-                           {{"Allow", route->methods + ", OPTIONS"}});
-  } else {
-    route->handle(exchange, rest);
-  }
+  PW_LOG(debug, connection_.peer(), " ", exchange_->request().method, " ", exchange_->request().target);
+  router_.dispatch(*exchange_);
 }
 
 void HttpSession::reject(const RequestParser::Result& result) {
@@ -83,12 +83,16 @@ void HttpSession::reject(const RequestParser::Result& result) {
     status = 413;
     code = "too_large";
   }
-  PW_LOG(info, connection_.peer(), " refused (", status, "): ", result.error_reason);
+  answer_and_close(status, code, result.error_reason.empty() ? status_reason(status) : result.error_reason);
+}
+
+void HttpSession::answer_and_close(int status, std::string_view code, std::string_view message) {
+  PW_LOG(info, connection_.peer(), " refused (", status, "): ", message);
   closing_ = true;
   Request none;
   none.keep_alive = false;
   exchange_ = std::make_unique<Exchange>(*this, std::move(none));
-  exchange_->respond_error(status, code, result.error_reason.empty() ? status_reason(status) : result.error_reason);
+  exchange_->respond_error(status, code, message);
 }
 
 void HttpSession::exchange_finished(bool keep_alive) {
@@ -104,6 +108,10 @@ void HttpSession::exchange_finished(bool keep_alive) {
   if (processing_ || pending_.empty()) return;
   // Finished from a callback of the exchange's own state with pipelined
   // requests waiting: go on later, once that state has returned.
+  process_later();
+}
+
+void HttpSession::process_later() {
   connection_.loop().defer([self = this, alive = std::weak_ptr<bool>(alive_)] {
     if (alive.expired()) return;
     self->finished_exchange_.reset();
@@ -128,6 +136,11 @@ void HttpSession::on_closed() {
 void HttpSession::on_tick(int64_t now_ms) {
   if (exchange_) {
     if (ExchangeState* state = exchange_->state()) state->on_tick(now_ms);
+    return;
+  }
+  if (head_started_ms_ && now_ms - head_started_ms_ > settings_.header_timeout_ms) {
+    if (settings_.metrics) settings_.metrics->refused(util::Refusal::header_timeout);
+    answer_and_close(408, "request_timeout", "the request's headers did not arrive in time (--header-timeout)");
     return;
   }
   if (now_ms - last_activity_ms_ > settings_.idle_timeout_ms) {

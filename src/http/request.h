@@ -23,6 +23,7 @@ struct Request {
   int http_major = 1, http_minor = 1;
   bool keep_alive = true;  // the connection may carry another request after this one
   bool upgrade = false;    // asks for a protocol upgrade (Connection: upgrade + Upgrade)
+  std::string protocol;    // HTTP/2 extended CONNECT's :protocol (RFC 8441), else empty
 
   // The value of the first header with this (lower-case) name, or nullptr:
   // for fields that hold one value (Origin, Authorization, ...).

@@ -277,4 +277,8 @@ Request RequestParser::take_request() {
   return request;
 }
 
+bool RequestParser::reading_head() const {
+  return state_->phase == State::Phase::head && state_->head_bytes > 0;
+}
+
 }  // namespace pushwire::http

@@ -53,6 +53,9 @@ class RequestParser {
   // Call only after feed reported request_ready.
   Request take_request();
 
+  // Part of a request's head has arrived, and not yet all of it.
+  bool reading_head() const;
+
  private:
   struct State;
   std::unique_ptr<State> state_;

@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "util/json_escape.h"
+
 namespace pushwire::http {
 
 std::string_view status_reason(int status) {
@@ -18,11 +20,21 @@ std::string_view status_reason(int status) {
     case 408: return "Request Timeout";
     case 413: return "Content Too Large";
     case 426: return "Upgrade Required";
+    case 429: return "Too Many Requests";
     case 431: return "Request Header Fields Too Large";
     case 500: return "Internal Server Error";
     case 503: return "Service Unavailable";
     default: return "Unknown";
   }
+}
+
+std::string error_body(std::string_view code, std::string_view message) {
+  std::string body = "{\"error\":";
+  util::append_json_string(body, code);
+  body += ",\"message\":";
+  util::append_json_string(body, message);
+  body += "}";
+  return body;
 }
 
 ResponseHead::ResponseHead(int status) {
@@ -50,6 +62,25 @@ bool ResponseHead::has(std::string_view name) const {
   needle += name;
   needle += ": ";
   return out_.find(needle) != std::string::npos;
+}
+
+int ResponseHead::status() const {
+  constexpr size_t kStatusAt = sizeof "HTTP/1.1 " - 1;
+  return std::stoi(out_.substr(kStatusAt, 3));
+}
+
+std::vector<std::pair<std::string_view, std::string_view>> ResponseHead::fields() const {
+  std::vector<std::pair<std::string_view, std::string_view>> out;
+  std::string_view rest(out_);
+  rest.remove_prefix(rest.find("\r\n") + 2);  // the status line
+  while (!rest.empty()) {
+    const size_t end = rest.find("\r\n");
+    const std::string_view line = rest.substr(0, end);
+    const size_t colon = line.find(": ");
+    out.emplace_back(line.substr(0, colon), line.substr(colon + 2));
+    rest.remove_prefix(end + 2);
+  }
+  return out;
 }
 
 std::string ResponseHead::finish(BodyFraming framing, size_t content_length, bool keep_alive) && {

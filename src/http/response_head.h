@@ -27,12 +27,19 @@ class ResponseHead {
   void add(std::string_view name, std::string_view value);
   void add(const HeaderList& headers);
   bool has(std::string_view name) const;
+  // The status and the fields added so far, for HTTP/2, which encodes them
+  // its own way (the views point into this head).
+  int status() const;
+  std::vector<std::pair<std::string_view, std::string_view>> fields() const;
   // Framing and Connection headers, the blank line; the body may follow.
   std::string finish(BodyFraming framing, size_t content_length, bool keep_alive) &&;
 
  private:
   std::string out_;
 };
+
+// {"error":CODE,"message":MESSAGE}, the body of every error response.
+std::string error_body(std::string_view code, std::string_view message);
 
 // One chunk of a chunked body: "<hex size>\r\n<data>\r\n".
 std::string chunk(std::string_view data);

@@ -1,5 +1,7 @@
 #include "http/router.h"
 
+#include "http/exchange.h"
+
 namespace pushwire::http {
 
 bool Router::Route::allows(std::string_view method) const {
@@ -29,6 +31,24 @@ const Router::Route* Router::match(std::string_view path, std::string_view& rest
   }
   if (best) rest = path.substr(best->path.back() == '/' && best->path.size() > 1 ? best->path.size() : path.size());
   return best;
+}
+
+void Router::dispatch(Exchange& exchange) const {
+  const Request& req = exchange.request();
+  std::string_view rest;
+  const Route* route = match(req.path, rest);
+  if (req.method == "OPTIONS" && route) {
+    exchange.respond_preflight(route->methods);
+  } else if (req.method == "OPTIONS" && req.path == "*") {
+    exchange.respond_preflight("GET, POST");
+  } else if (!route) {
+    fallback_(exchange, req.path);
+  } else if (!route->allows(req.method)) {
+    exchange.respond_error(405, "method_not_allowed", req.method + " is not allowed here; use " + route->methods,
+                           {{"Allow", route->methods + ", OPTIONS"}});
+  } else {
+    route->handle(exchange, rest);
+  }
 }
 
 }  // namespace pushwire::http

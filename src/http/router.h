@@ -30,6 +30,10 @@ class Router {
   const Route* match(std::string_view path, std::string_view& rest) const;
   const Handler& fallback() const { return fallback_; }
 
+  // Answers `exchange` by its route: preflights, 404 through the fallback,
+  // 405, or the route's handler. Every HTTP version's requests come here.
+  void dispatch(Exchange& exchange) const;
+
  private:
   std::vector<Route> routes_;
   Handler fallback_;

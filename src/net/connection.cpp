@@ -6,7 +6,9 @@
 #include <atomic>
 #include <cerrno>
 #include <cstring>
+#include <utility>
 
+#include "net/admission.h"
 #include "net/event_loop.h"
 #include "net/socket_send.h"
 #include "util/log.h"
@@ -32,22 +34,25 @@ struct Connection::PendingWrite {
 };
 
 namespace {
-std::string peer_name(const uv_tcp_t* tcp) {
+struct PeerName {
+  std::string host = "?";
+  int port = 0;
+  bool ipv6 = false;
+};
+
+PeerName peer_name(const uv_tcp_t* tcp) {
   sockaddr_storage addr{};
   int len = sizeof addr;
-  if (uv_tcp_getpeername(tcp, reinterpret_cast<sockaddr*>(&addr), &len) != 0) return "?";
+  if (uv_tcp_getpeername(tcp, reinterpret_cast<sockaddr*>(&addr), &len) != 0) return {};
   char host[64] = "?";
-  int port = 0;
   if (addr.ss_family == AF_INET6) {
     auto* a = reinterpret_cast<sockaddr_in6*>(&addr);
     uv_ip6_name(a, host, sizeof host);
-    port = ntohs(a->sin6_port);
-    return "[" + std::string(host) + "]:" + std::to_string(port);
+    return {host, ntohs(a->sin6_port), true};
   }
   auto* a = reinterpret_cast<sockaddr_in*>(&addr);
   uv_ip4_name(a, host, sizeof host);
-  port = ntohs(a->sin_port);
-  return std::string(host) + ":" + std::to_string(port);
+  return {host, ntohs(a->sin_port), false};
 }
 }  // namespace
 
@@ -72,7 +77,14 @@ Connection* Connection::accept(EventLoop& loop, uv_stream_t* server) {
 
 int64_t Connection::open_count() { return g_open_count.load(std::memory_order_relaxed); }
 
-std::string Connection::peer() const { return peer_name(&tcp_); }
+std::string Connection::peer() const {
+  const PeerName name = peer_name(&tcp_);
+  if (name.port == 0) return name.host;
+  const std::string port = ":" + std::to_string(name.port);
+  return name.ipv6 ? "[" + name.host + "]" + port : name.host + port;
+}
+
+std::string Connection::peer_ip() const { return peer_name(&tcp_).host; }
 
 void Connection::link() {
   g_open_count.fetch_add(1, std::memory_order_relaxed);
@@ -128,13 +140,16 @@ void Connection::on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf
     return;
   }
   if (nread == 0 || self->state_ != State::open || !self->handler_) return;
-  self->handler_->on_read(std::string_view(buf->base, static_cast<size_t>(nread)));
+  const std::string_view bytes(buf->base, static_cast<size_t>(nread));
+  if (self->filtered_) self->receive_filtered(bytes);
+  else self->handler_->on_read(bytes);
 }
 
 void Connection::write(OutChunk chunk) {
   if (state_ != State::open || chunk.size == 0) return;
   pending_bytes_ += static_cast<uint32_t>(chunk.size);
-  queued_.push_back(std::move(chunk));
+  if (filtered_) filtered_->unsealed.push_back(std::move(chunk));
+  else queued_.push_back(std::move(chunk));
   if (!flush_scheduled_) {
     flush_scheduled_ = true;
     loop().schedule_flush(this);
@@ -146,6 +161,7 @@ void Connection::flush(SendBatch& batch) {
     delete this;
     return;
   }
+  seal();
   if (state_ == State::closed || in_flight_ || queued_.empty()) {
     flush_scheduled_ = false;
   } else if (!add_to(batch)) {
@@ -231,6 +247,7 @@ void Connection::complete_write(size_t done, size_t count, size_t total) {
     queued_.erase(queued_.begin(), queued_.begin() + count);
     if (!queued_.empty()) start_write();
     else if (state_ == State::closing_after_flush) finish_close();
+    else drained();
     return;
   }
   write_rest(done);
@@ -272,19 +289,33 @@ void Connection::on_write(uv_write_t* req, int status) {
     if (status != UV_ECANCELED) self->abort();
     return;
   }
+  self->seal();
   if (!self->queued_.empty()) {
     self->start_write();
   } else if (self->state_ == State::closing_after_flush) {
     self->finish_close();
+  } else {
+    self->drained();
   }
+}
+
+void Connection::drained() {
+  if (!notify_drained_ || state_ != State::open || !handler_) return;
+  notify_drained_ = false;
+  handler_->on_drained();
 }
 
 void Connection::trim() {
   if (queued_.empty() && queued_.capacity() > 0) std::vector<OutChunk>().swap(queued_);
+  if (filtered_ && filtered_->unsealed.empty()) std::vector<OutChunk>().swap(filtered_->unsealed);
 }
 
 void Connection::close() {
   if (state_ != State::open) return;
+  if (filtered_) {
+    finish_filter();
+    if (state_ != State::open) return;  // sealing failed: aborted
+  }
   state_ = State::closing_after_flush;
   pause_reading();
   if (in_flight_) return;  // on_write goes on
@@ -314,7 +345,9 @@ void Connection::close_handle(bool reset) {
   state_ = State::closed;
   reading_ = false;
   queued_.clear();
+  if (filtered_) filtered_->unsealed.clear();
   unlink();
+  Admission::release(std::exchange(place_, nullptr));
   if (!reset || uv_tcp_close_reset(&tcp_, on_close) != 0) uv_close(reinterpret_cast<uv_handle_t*>(&tcp_), on_close);
 }
 

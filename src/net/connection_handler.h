@@ -12,6 +12,8 @@ class ConnectionHandler {
   virtual void on_read(std::string_view bytes) = 0;
   // The peer closed, an error happened, or close() finished. The last call.
   virtual void on_closed() {}
+  // Everything queued has been sent, after Connection::notify_when_drained().
+  virtual void on_drained() {}
   // Once a second, for timeouts and heartbeats.
   virtual void on_tick(int64_t now_ms) {}
   // The server is stopping: finish (answer, close frames) and close.

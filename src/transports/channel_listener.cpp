@@ -4,13 +4,25 @@
 
 namespace pushwire::transports {
 
-bool over_pending_limit(Context& context, net::Connection& connection, std::string_view technique,
-                        std::string_view channel) {
-  if (connection.pending_bytes() <= context.settings.max_pending_bytes) return false;
-  PW_LOG(warn, connection.peer(), " ", technique, " subscriber", channel.empty() ? "" : " of ", channel, " cut off: ", connection.pending_bytes(), " bytes unsent (limit ",
+namespace {
+bool over_limit(Context& context, size_t pending, net::ByteStream& stream, std::string_view technique,
+                std::string_view channel) {
+  if (pending <= context.settings.max_pending_bytes) return false;
+  PW_LOG(warn, stream.peer(), " ", technique, " subscriber", channel.empty() ? "" : " of ", channel, " cut off: ", pending, " bytes unsent (limit ",
          context.settings.max_pending_bytes, ")");
   util::Metrics::add(context.metrics.slow_subscribers_disconnected_total);
   return true;
+}
+}  // namespace
+
+bool over_pending_limit(Context& context, net::ByteStream& stream, std::string_view technique,
+                        std::string_view channel) {
+  return over_limit(context, stream.pending_bytes(), stream, technique, channel);
+}
+
+bool over_pending_limit(Context& context, http::Exchange& exchange, std::string_view technique,
+                        std::string_view channel) {
+  return over_limit(context, exchange.pending_bytes(), exchange.connection(), technique, channel);
 }
 
 }  // namespace pushwire::transports

@@ -3,6 +3,7 @@
 #include <string_view>
 
 #include "core/subscriber.h"
+#include "http/exchange.h"
 #include "net/connection.h"
 #include "transports/context.h"
 #include "util/back_reference.h"
@@ -76,7 +77,10 @@ class ChannelListener : public core::Subscriber {
 // logs and counts the cut-off, which the caller then makes. The subscriber
 // resumes from history when it comes back, and nobody else waits for it.
 // `technique` and `channel` (may be empty) name the subscriber in the log.
-bool over_pending_limit(Context& context, net::Connection& connection, std::string_view technique,
+bool over_pending_limit(Context& context, net::ByteStream& stream, std::string_view technique,
+                        std::string_view channel);
+// The same for one response (over HTTP/2, one stream of a shared connection).
+bool over_pending_limit(Context& context, http::Exchange& exchange, std::string_view technique,
                         std::string_view channel);
 
 }  // namespace pushwire::transports

@@ -2,6 +2,7 @@
 #include "broker/broker.h"
 #include "core/fanout.h"
 #include "net/event_loop.h"
+#include "transports/publish_rate.h"
 #include "transports/settings.h"
 #include "util/metrics.h"
 
@@ -14,6 +15,7 @@ struct Context {
   net::EventLoop& loop;
   const Settings& settings;
   util::Metrics& metrics;
+  PublishRate& publish_rate;  // shared by every thread
 };
 
 }  // namespace pushwire::transports

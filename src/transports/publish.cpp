@@ -3,6 +3,8 @@
 #include "core/names.h"
 #include "transports/access_check.h"
 #include "transports/broker_wait.h"
+#include "transports/origin_check.h"
+#include "util/clock.h"
 #include "util/json_escape.h"
 #include "util/utf8.h"
 
@@ -23,6 +25,15 @@ std::optional<PublishRefusal> check_publish(const Settings& settings, std::strin
   return std::nullopt;
 }
 
+std::optional<PublishRefusal> check_publish_rate(Context& context, const std::string& ip) {
+  if (!context.publish_rate.enabled()) return std::nullopt;
+  const int64_t wait_s = context.publish_rate.take(ip, util::steady_ms());
+  if (wait_s == 0) return std::nullopt;
+  context.metrics.refused(util::Refusal::rate_limited);
+  return PublishRefusal{429, "rate_limited", "too many publishes from this address (--publish-rate); try again later",
+                        wait_s};
+}
+
 std::string publish_ack_json(const core::Message& message) {
   std::string out = "{\"channel\":";
   util::append_json_string(out, message.channel);
@@ -36,7 +47,15 @@ std::string publish_ack_json(const core::Message& message) {
 
 void handle_publish(Context& context, http::Exchange& exchange, std::string_view rest) {
   const http::Request& request = exchange.request();
+  // A page of another origin can POST here without asking first (a "simple"
+  // request): CORS alone would only hide the answer, not stop the publish.
+  if (!allow_origin(context, exchange)) return;
   if (!allow_publish(context, exchange, rest)) return;
+  if (auto refusal = check_publish_rate(context, exchange.connection().peer_ip())) {
+    exchange.respond_error(refusal->status, refusal->code, refusal->message,
+                           {{"Retry-After", std::to_string(refusal->retry_after_s)}});
+    return;
+  }
   const std::string* event_param = request.query_param("event");
   const std::string_view event = event_param ? std::string_view(*event_param) : std::string_view();
   if (auto refusal = check_publish(context.settings, rest, event, request.body)) {

@@ -1,4 +1,5 @@
 #pragma once
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -14,11 +15,16 @@ struct PublishRefusal {
   int status;
   std::string code;
   std::string message;
+  int64_t retry_after_s = 0;  // sent as Retry-After when not 0
 };
 
 // Checks channel, event (empty means "message"), size and UTF-8.
 std::optional<PublishRefusal> check_publish(const Settings& settings, std::string_view channel, std::string_view event,
                                             std::string_view data);
+
+// --publish-rate: 429 rate_limited (counted in /metrics) when the client
+// address `ip` has used up its publishes for now.
+std::optional<PublishRefusal> check_publish_rate(Context& context, const std::string& ip);
 
 // {"channel":C,"id":ID,"time":MS}
 std::string publish_ack_json(const core::Message& message);

@@ -12,6 +12,7 @@ struct Settings {
   size_t max_message_bytes = 65536;
   int64_t heartbeat_ms = 15'000;
   size_t max_pending_bytes = 1 << 20;
+  size_t max_channels_per_client = 256;
   bool ws_deflate = true;
   auth::Access access{nullptr, {}, {}};  // who may subscribe and publish (with the publish key)
 };

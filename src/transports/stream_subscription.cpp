@@ -66,7 +66,7 @@ void StreamSubscription::expire() {
 
 void StreamSubscription::after_send() {
   last_send_ms_ = context_.loop.now_ms();
-  if (over_pending_limit(context_, exchange_.connection(), style_.name, channel())) exchange_.abort();
+  if (over_pending_limit(context_, exchange_, style_.name, channel())) exchange_.abort();
 }
 
 void StreamSubscription::on_tick(int64_t now_ms) {

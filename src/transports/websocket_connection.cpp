@@ -17,7 +17,7 @@ constexpr size_t kMessageOverhead = 4096;
 constexpr int kMissedHeartbeats = 3;
 }  // namespace
 
-WebSocketConnection::WebSocketConnection(Context& context, net::Connection& connection,
+WebSocketConnection::WebSocketConnection(Context& context, net::ByteStream& connection,
                                          std::optional<ws::DeflateParams> deflate, WebSocketMessageFormats formats)
     : context_(context),
       connection_(connection),

@@ -31,7 +31,8 @@ class WebSocketConnection final : public net::Connection::Handler,
                                   private ws::FrameParser::Sink,
                                   public util::SlabAllocated<WebSocketConnection> {
  public:
-  WebSocketConnection(Context& context, net::Connection& connection, std::optional<ws::DeflateParams> deflate,
+  // `connection`: the TCP connection, or an HTTP/2 stream (RFC 8441).
+  WebSocketConnection(Context& context, net::ByteStream& connection, std::optional<ws::DeflateParams> deflate,
                       WebSocketMessageFormats formats);
   ~WebSocketConnection() override;
 
@@ -54,6 +55,7 @@ class WebSocketConnection final : public net::Connection::Handler,
   // Holds back what the peer sends (for a dialect that slows a client down).
   void pause_reading() { connection_.pause_reading(); }
   void resume_reading() { connection_.resume_reading(); }
+  std::string peer_ip() const { return connection_.peer_ip(); }
 
   // net::Connection::Handler
   void on_read(std::string_view bytes) override;
@@ -74,7 +76,7 @@ class WebSocketConnection final : public net::Connection::Handler,
   // What send_message reads comes first, in the object's first cache line:
   // a fan-out to 10,000 connections is bound by cache misses, not instructions.
   Context& context_;
-  net::Connection& connection_;
+  net::ByteStream& connection_;
   const core::WireFormat* message_format_;
   bool closing_ = false;
   // Loop-clock seconds (heartbeats have one-second granularity anyway).

@@ -2,15 +2,12 @@
 
 #include "core/names.h"
 #include "transports/broker_wait.h"
+#include "transports/channel_limit.h"
 #include "transports/publish.h"
 #include "transports/ws_frames.h"
 #include "util/json_escape.h"
 
 namespace pushwire::transports {
-
-namespace {
-constexpr uint32_t kMaxSubscriptions = 1024;
-}  // namespace
 
 WebSocketMessageFormats JsonDialect::message_formats() { return {&kWsMessageFrame, &kWsMessageDeflateFrame}; }
 
@@ -35,8 +32,9 @@ void JsonDialect::subscribe(const std::string& channel, const std::string* since
         ws_error_frame(ref, "already_subscribed", "this connection is subscribed to " + channel + " already"));
     return;
   }
-  if (channels_.count() >= kMaxSubscriptions) {
-    connection_.send_frame(ws_error_frame(ref, "too_many_subscriptions", "one connection may hold 1024 subscriptions"));
+  if (over_channel_limit(connection_.context(), channels_.count())) {
+    connection_.send_frame(
+        ws_error_frame(ref, "too_many_channels", channel_limit_message(connection_.context().settings)));
     return;
   }
   bool expiring = false;
@@ -53,6 +51,10 @@ void JsonDialect::publish(const std::string& channel, std::string_view event, st
                           const std::string& ref) {
   if (access_ && !access_->may_publish(channel, ref)) return;
   Context& context = connection_.context();
+  if (auto refusal = check_publish_rate(context, connection_.peer_ip())) {
+    connection_.send_frame(ws_error_frame(ref, refusal->code, refusal->message));
+    return;
+  }
   if (auto refusal = check_publish(context.settings, channel, event, data)) {
     connection_.send_frame(ws_error_frame(ref, refusal->code, refusal->message));
     return;

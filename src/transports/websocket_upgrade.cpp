@@ -1,9 +1,11 @@
 #include "transports/websocket_upgrade.h"
 
 #include "transports/access_check.h"
+#include "transports/origin_check.h"
 #include "transports/request_args.h"
 #include "transports/websocket_channel_dialect.h"
 #include "transports/websocket_ops_dialect.h"
+#include "transports/websocket_over_http2.h"
 #include "util/clock.h"
 #include "util/log.h"
 #include "ws/handshake.h"
@@ -21,6 +23,7 @@ std::string_view header_or_empty(const http::Request& request, std::string_view 
 bool accept_websocket(Context& context, http::Exchange& exchange, WebSocketMessageFormats formats,
                       const MakeDialect& make_dialect) {
   const http::Request& request = exchange.request();
+  if (request.method == "CONNECT") return accept_websocket_tunnel(context, exchange, formats, make_dialect);
   if (request.header_count("sec-websocket-key") > 1) {
     exchange.respond_error(400, "bad_upgrade", "Sec-WebSocket-Key appears more than once");
     return false;
@@ -37,10 +40,7 @@ bool accept_websocket(Context& context, http::Exchange& exchange, WebSocketMessa
     exchange.respond_error(check.status, "bad_upgrade", check.error, headers);
     return false;
   }
-  if (!exchange.cors().allows(request.header("origin"))) {
-    exchange.respond_error(403, "origin_not_allowed", "this origin is not in --allow-origin");
-    return false;
-  }
+  if (!allow_origin(context, exchange)) return false;
 
   std::string response =
       "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ";

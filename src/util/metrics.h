@@ -3,8 +3,23 @@
 #include <atomic>
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace pushwire::util {
+
+// Why the server turned a client away, a label of pushwire_refused_total.
+enum class Refusal : uint8_t {
+  max_connections,
+  max_connections_per_ip,
+  too_many_channels,
+  rate_limited,
+  header_timeout,
+  origin_not_allowed,
+};
+inline constexpr std::array<std::string_view, 6> kRefusalReasons = {
+    "max_connections", "max_connections_per_ip", "too_many_channels",
+    "rate_limited",    "header_timeout",         "origin_not_allowed",
+};
 
 // Process-wide counters and gauges for /metrics. Relaxed atomics: they are
 // statistics, not synchronisation.
@@ -16,8 +31,11 @@ struct Metrics {
   std::atomic<int64_t> subscribers_open{0};
   std::atomic<uint64_t> gaps_total{0};
   std::array<std::atomic<uint64_t>, 12> access_refusals{};  // indexed by auth::Refusal
+  std::array<std::atomic<uint64_t>, kRefusalReasons.size()> refused_total{};
+  std::atomic<uint64_t> tls_handshake_timeouts_total{0};
 
   static void add(std::atomic<uint64_t>& counter, uint64_t n = 1) { counter.fetch_add(n, std::memory_order_relaxed); }
+  void refused(Refusal reason) { add(refused_total[static_cast<size_t>(reason)]); }
   static void add(std::atomic<int64_t>& gauge, int64_t n) { gauge.fetch_add(n, std::memory_order_relaxed); }
 };
 

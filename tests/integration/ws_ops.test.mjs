@@ -358,18 +358,18 @@ for (const deflate of [false, true]) {
         await socket.assertQuiet(300, 'one subscription, one delivery');
       });
 
-      test('the 1025th subscription → too_many_subscriptions', async (t) => {
+      test('the 257th subscription → too_many_channels (the default --max-channels-per-client)', async (t) => {
         const socket = await open(t);
         const prefix = channelName('many');
         const refs = [];
-        for (let i = 0; i < 1024; i++) {
+        for (let i = 0; i < 256; i++) {
           const ref = socket.newRef();
           refs.push(ref);
           socket.send({ op: 'subscribe', channel: `${prefix}-${i}`, ref });
         }
         for (const ref of refs) assert.equal((await socket.take((op) => op.ref === ref, 10000)).op, 'ok');
         const ref = socket.newRef();
-        assertError(await socket.call({ op: 'subscribe', channel: `${prefix}-x`, ref }), 'too_many_subscriptions', ref);
+        assertError(await socket.call({ op: 'subscribe', channel: `${prefix}-x`, ref }), 'too_many_channels', ref);
         await socket.ok({ op: 'unsubscribe', channel: `${prefix}-0` });
         await socket.subscribe(`${prefix}-x`);
       });

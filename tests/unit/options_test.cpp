@@ -146,6 +146,29 @@ TEST(Options, WsDeflateSwitchesTheLastOneWins) {
   EXPECT_NE(parse_error({"--help=1"}).find("--help takes no value"), std::string::npos);
 }
 
+TEST(Options, TlsAndHttp2Flags) {
+  const auto options = parse_ok({"--tls-cert", "c.pem", "--tls-key=k.pem", "--tls-handshake-timeout", "2.5",
+                                 "--no-http2", "--http2-max-streams", "100"});
+  EXPECT_EQ(options.tls_cert, "c.pem");
+  EXPECT_EQ(options.tls_key, "k.pem");
+  EXPECT_EQ(options.tls_handshake_timeout_s, 2.5);
+  EXPECT_FALSE(options.http2);
+  EXPECT_EQ(options.http2_max_streams, 100u);
+  const auto defaults = parse_ok({});
+  EXPECT_TRUE(defaults.tls_cert.empty());
+  EXPECT_TRUE(defaults.http2);
+  EXPECT_EQ(defaults.http2_max_streams, 128u);
+  EXPECT_EQ(defaults.tls_handshake_timeout_s, 10);
+}
+
+TEST(Options, TlsCertAndKeyGoTogether) {
+  EXPECT_NE(parse_error({"--tls-cert", "c.pem"}).find("--tls-cert and --tls-key go together"), std::string::npos);
+  EXPECT_NE(parse_error({"--tls-key", "k.pem"}).find("--tls-cert and --tls-key go together"), std::string::npos);
+  EXPECT_NE(parse_error({"--tls-cert="}).find("the file name is empty"), std::string::npos);
+  EXPECT_NE(parse_error({"--http2-max-streams", "0"}).find("out of range"), std::string::npos);
+  EXPECT_NE(parse_error({"--no-http2=1"}).find("--no-http2 takes no value"), std::string::npos);
+}
+
 TEST(Options, LaterFlagWins) {
   EXPECT_EQ(parse_ok({"--history", "5", "--history", "6"}).history, 6u);
 }
@@ -429,6 +452,47 @@ TEST(OptionsConfig, FileIsCheckedEvenWhereTheCommandLineOverridesIt) {
   const auto result = parse_config("history = -5\n", {"--history", "5"});
   EXPECT_EQ(result.action, Action::error);
   EXPECT_NE(result.message.find("out of range"), std::string::npos) << result.message;
+}
+
+TEST(Options, LimitFlags) {
+  const auto defaults = parse_ok({});
+  EXPECT_EQ(defaults.max_connections, 0);  // resolved from the open-file limit at start
+  EXPECT_EQ(defaults.max_connections_per_ip, 0);
+  EXPECT_EQ(defaults.max_channels_per_client, 256u);
+  EXPECT_EQ(defaults.publish_rate, 0);
+  EXPECT_EQ(defaults.header_timeout_s, 10);
+  EXPECT_EQ(defaults.history_bytes, size_t{256} << 20);
+
+  const auto set = parse_ok({"--max-connections", "5000", "--max-connections-per-ip=20", "--max-channels-per-client",
+                             "8", "--publish-rate", "0.5", "--header-timeout", "2.5", "--history-bytes", "1048576"});
+  EXPECT_EQ(set.max_connections, 5000);
+  EXPECT_EQ(set.max_connections_per_ip, 20);
+  EXPECT_EQ(set.max_channels_per_client, 8u);
+  EXPECT_EQ(set.publish_rate, 0.5);
+  EXPECT_EQ(set.header_timeout_s, 2.5);
+  EXPECT_EQ(set.history_bytes, 1u << 20);
+
+  const auto file = parse_config("max-connections = 7\npublish-rate = 3\nheader-timeout = 1\nhistory-bytes = 2097152\n");
+  ASSERT_EQ(file.action, Action::run) << file.message;
+  EXPECT_EQ(file.options.max_connections, 7);
+  EXPECT_EQ(file.options.publish_rate, 3);
+  EXPECT_EQ(file.options.header_timeout_s, 1);
+  EXPECT_EQ(file.options.history_bytes, 2u << 20);
+
+  for (const auto& args : std::vector<std::vector<const char*>>{{"--max-connections", "0"},
+                                                                {"--max-connections-per-ip", "-1"},
+                                                                {"--max-channels-per-client", "0"},
+                                                                {"--publish-rate", "-1"},
+                                                                {"--header-timeout", "0"},
+                                                                {"--history-bytes", "1048575"}}) {
+    const auto message = parse_error({args[0], args[1]});
+    EXPECT_NE(message.find("out of range"), std::string::npos) << args[0] << " " << args[1] << ": " << message;
+  }
+  EXPECT_NE(parse_error({"--publish-rate", "fast"}).find("'fast' is not a number a second"), std::string::npos);
+  const auto help = help_text();
+  for (const char* flag : {"--max-connections N", "--max-connections-per-ip N", "--max-channels-per-client N",
+                           "--publish-rate R", "--header-timeout S", "--history-bytes N"})
+    EXPECT_NE(help.find(flag), std::string::npos) << "help lacks " << flag;
 }
 
 }  // namespace

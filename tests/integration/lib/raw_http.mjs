@@ -128,6 +128,15 @@ export class RawConnection {
     this.#socket.write(data);
   }
 
+  // Stops taking bytes from the kernel, as a client that does not read; resume() takes them again.
+  pause() {
+    this.#socket.pause();
+  }
+
+  resume() {
+    this.#socket.resume();
+  }
+
   destroy() {
     this.#socket.destroy();
   }

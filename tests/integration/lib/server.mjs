@@ -21,7 +21,7 @@ function tail(text) {
 }
 
 // Starts `build/pushwire --listen 127.0.0.1:0 ...flags` and resolves once it
-// prints `listening on http://HOST:PORT`. With a test context `t`, the server
+// prints `listening on http://HOST:PORT` (https:// with --tls-cert). With a test context `t`, the server
 // is killed when that test ends without having called stop(), e.g. because
 // an assertion failed; suites that share one server pass null and call stop()
 // in their after() hook.
@@ -44,7 +44,7 @@ export async function startServer(t, flags = []) {
   const ready = new Promise((resolve, reject) => {
     child.stdout.setEncoding('utf8').on('data', (chunk) => {
       stdout += chunk;
-      const match = /^listening on (http:\/\/(\S+):(\d+))\r?$/m.exec(stdout);
+      const match = /^listening on (https?:\/\/(\S+):(\d+))\r?$/m.exec(stdout);
       if (match) resolve({ base: match[1], port: Number(match[3]) });
     });
     child.once('error', reject);
@@ -55,7 +55,7 @@ export async function startServer(t, flags = []) {
   let timer;
   const timeout = new Promise((_, reject) => {
     timer = setTimeout(() => reject(new Error(
-      `pushwire did not print "listening on http://HOST:PORT" within ${READY_TIMEOUT_MS} ms;` +
+      `pushwire did not print "listening on http(s)://HOST:PORT" within ${READY_TIMEOUT_MS} ms;` +
       ` stdout:\n${tail(stdout)}\nstderr:\n${tail(stderr)}`)), READY_TIMEOUT_MS);
   });
   let address;

@@ -1,0 +1,13 @@
+#pragma once
+#include "net/admission.h"
+#include "transports/publish_rate.h"
+
+namespace pushwire::app {
+
+// The limits every worker thread counts against together.
+struct ClientLimits {
+  net::Admission admission;
+  transports::PublishRate publish_rate;
+};
+
+}  // namespace pushwire::app
