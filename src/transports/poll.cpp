@@ -1,5 +1,6 @@
 #include "transports/poll.h"
 
+#include "transports/access_check.h"
 #include "transports/broker_wait.h"
 #include "transports/envelope.h"
 #include "transports/long_poll_wait.h"
@@ -9,7 +10,8 @@ namespace pushwire::transports {
 
 void handle_poll(Context& context, http::Exchange& exchange, std::string_view rest) {
   std::string channel;
-  if (!read_channel(exchange, rest, channel)) return;
+  auth::Decision access;
+  if (!read_channel(exchange, rest, channel) || !allow_subscribe(context, exchange, channel, access)) return;
   context.broker.replay(channel, since_param(exchange), [&, token = BrokerWait::hold(exchange)](core::Replay replay) {
     if (token.expired()) return;
     if (replay.gap) util::Metrics::add(context.metrics.gaps_total);
@@ -20,17 +22,21 @@ void handle_poll(Context& context, http::Exchange& exchange, std::string_view re
 void handle_long_poll(Context& context, http::Exchange& exchange, std::string_view rest) {
   std::string channel;
   int64_t timeout_ms;
-  if (!read_channel(exchange, rest, channel) || !read_timeout_ms(exchange, timeout_ms)) return;
-  LongPollWait::start(context, exchange, channel, timeout_ms, PollShape::json());
+  auth::Decision access;
+  if (!read_channel(exchange, rest, channel) || !read_timeout_ms(exchange, timeout_ms) ||
+      !allow_subscribe(context, exchange, channel, access))
+    return;
+  LongPollWait::start(context, exchange, channel, clamp_to_expiry(timeout_ms, access), PollShape::json());
 }
 
 void handle_jsonp(Context& context, http::Exchange& exchange, std::string_view rest) {
   std::string channel, callback;
   int64_t timeout_ms;
+  auth::Decision access;
   if (!read_channel(exchange, rest, channel) || !read_callback(exchange, callback) ||
-      !read_timeout_ms(exchange, timeout_ms))
+      !read_timeout_ms(exchange, timeout_ms) || !allow_subscribe(context, exchange, channel, access))
     return;
-  LongPollWait::start(context, exchange, channel, timeout_ms, PollShape::jsonp(callback));
+  LongPollWait::start(context, exchange, channel, clamp_to_expiry(timeout_ms, access), PollShape::jsonp(callback));
 }
 
 }  // namespace pushwire::transports
