@@ -95,6 +95,7 @@ int main(int argc, char** argv) {
   PW_LOG(info, "pushwire started: ", options.threads, " threads, history ", options.history, " messages / ",
          options.history_ttl_s, " s, max message ", options.max_message_bytes, " bytes",
          options.publish_key.empty() ? ", publishing open" : ", publish key required",
+         options.jwt_secret.empty() && options.jwt_public_key_pem.empty() ? "" : ", access control on",
          broker_note(config));
   std::printf("listening on %s://%s:%u\n", server.serves_tls() ? "https" : "http",
               url_host(options.listen_host).c_str(), port);

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <string>
 
+#include "auth/refusal.h"
 #include "net/connection.h"
 #include "tls/tls_stream.h"
 #include "util/log.h"
@@ -31,6 +32,19 @@ void metric(std::string& out, const char* name, const char* type, const char* he
   std::snprintf(number, sizeof number, "%.17g", value);
   out += number;
   out += '\n';
+}
+
+void access_refusals(std::string& out, const util::Metrics& m) {
+  static_assert(std::tuple_size_v<decltype(m.access_refusals)> == auth::kRefusalCount);
+  out += "# HELP pushwire_access_refused_total Requests and ops refused by access control, by reason.\n";
+  out += "# TYPE pushwire_access_refused_total counter\n";
+  for (size_t i = 0; i < auth::kRefusalCount; ++i) {
+    out += "pushwire_access_refused_total{reason=\"";
+    out += auth::refusal_name(static_cast<auth::Refusal>(i));
+    out += "\"} ";
+    out += std::to_string(m.access_refusals[i].load(std::memory_order_relaxed));
+    out += '\n';
+  }
 }
 
 // One counter family with a `reason` label, every reason listed even at 0.
@@ -122,6 +136,7 @@ std::string metrics_text(transports::Context& context) {
   metric(out, "pushwire_static_refused_total", "counter",
          "--static requests refused: dot names, links out of the directory, files over --static-max-bytes.",
          get(m.static_refused_total));
+  access_refusals(out, m);
   metric(out, "pushwire_tls_handshake_failures_total", "counter",
          "TLS handshakes that failed (bad or unsupported client hello, wrong protocol, peer left).",
          static_cast<double>(tls::TlsStream::handshake_failures()));

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <charconv>
 #include <cstring>
 #include <filesystem>
@@ -17,6 +18,8 @@
 #include <utility>
 #include <variant>
 
+#include "auth/channel_pattern.h"
+#include "auth/verification_key.h"
 #include "broker/redis_url.h"
 #include "util/log.h"
 #include "util/whole_number.h"
@@ -150,6 +153,49 @@ Error set_log_level(Options& options, const std::string& level) {
   return {};
 }
 
+Error set_jwt_secret(Options& options, const std::string& secret) {
+  if (secret.empty()) return "the secret is empty; leave the flag out to turn access control off";
+  options.jwt_secret = secret;
+  return {};
+}
+
+Error set_jwt_public_key(Options& options, const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::error_code ec;
+  if (!in || std::filesystem::is_directory(path, ec))
+    return concat("cannot read '", path, "': ", in ? "it is a directory" : std::strerror(errno));
+  std::ostringstream pem;
+  pem << in.rdbuf();
+  std::string error;
+  if (!auth::VerificationKey::from_public_pem(pem.str(), error)) return concat("'", path, "': ", error);
+  options.jwt_public_key_pem = pem.str();
+  return {};
+}
+
+Error add_public_channels(Options& options, const std::vector<std::string>& patterns) {
+  for (const auto& pattern : patterns) {
+    if (!auth::is_valid_channel_pattern(pattern)) return concat("'", pattern, "': ", auth::kChannelPatternRule);
+    options.public_channels.push_back(pattern);
+  }
+  return {};
+}
+
+Error set_nonempty(std::string& field, const std::string& value) {
+  if (value.empty()) return "the value is empty; leave the flag out instead";
+  field = value;
+  return {};
+}
+
+// Settings that only mean something together.
+Error check_access_control(const Options& options) {
+  const bool secret = !options.jwt_secret.empty(), key = !options.jwt_public_key_pem.empty();
+  if (secret && key) return "--jwt-secret and --jwt-public-key exclude each other; give one";
+  if (secret || key) return {};
+  if (!options.jwt_issuer.empty() || !options.jwt_audience.empty() || !options.public_channels.empty())
+    return "--jwt-issuer, --jwt-audience and --public-channels need --jwt-secret or --jwt-public-key";
+  return {};
+}
+
 const std::vector<Flag>& flags() {
   using S = std::string;
   static const std::vector<Flag> table = {
@@ -238,6 +284,20 @@ const std::vector<Flag>& flags() {
        [](Options& o, const Value& v) { return set_log_level(o, std::get<S>(v)); }},
       {"log-rate", "N", Kind::integer,
        [](Options& o, const Value& v) { return set_integer(o.log_rate, std::get<int64_t>(v), 1, 1'000'000); }},
+      {"jwt-secret", "SECRET", Kind::text,
+       [](Options& o, const Value& v) { return set_jwt_secret(o, std::get<S>(v)); }},
+      {"jwt-public-key", "FILE", Kind::text,
+       [](Options& o, const Value& v) { return set_jwt_public_key(o, std::get<S>(v)); }},
+      {"jwt-issuer", "ISSUER", Kind::text,
+       [](Options& o, const Value& v) { return set_nonempty(o.jwt_issuer, std::get<S>(v)); }},
+      {"jwt-audience", "AUDIENCE", Kind::text,
+       [](Options& o, const Value& v) { return set_nonempty(o.jwt_audience, std::get<S>(v)); }},
+      {"public-channels", "PATTERN", Kind::text_list,
+       [](Options& o, const Value& v) { return add_public_channels(o, std::get<std::vector<S>>(v)); }},
+      {"max-token-bytes", "N", Kind::integer,
+       [](Options& o, const Value& v) {
+         return set_integer(o.max_token_bytes, std::get<int64_t>(v), 256, 65536);
+       }},
   };
   return table;
 }
@@ -364,7 +424,7 @@ struct Setting {
 Error apply_settings(Options& options, const std::vector<Setting>& settings) {
   bool origins_replaced = false;
   for (const auto& setting : settings) {
-    if (setting.flag->kind == Kind::text_list && !std::exchange(origins_replaced, true))
+    if (setting.flag->name == "allow-origin" && !std::exchange(origins_replaced, true))
       options.allow_origins.clear();
     if (auto error = setting.flag->set(options, setting.value)) return concat(setting.where, ": ", *error);
   }
@@ -461,12 +521,14 @@ ParseResult parse_options(int argc, const char* const* argv) {
   }
 
   Options options;
+  if (const char* secret = std::getenv("PUSHWIRE_JWT_SECRET"); secret && *secret) options.jwt_secret = secret;
   if (config_path) {
     std::vector<Setting> from_file;
     if (auto error = read_config(*config_path, from_file)) return failure(*error);
     if (auto error = apply_settings(options, from_file)) return failure(*error);
   }
   if (auto error = apply_settings(options, command_line)) return failure(*error);
+  if (auto error = check_access_control(options)) return failure(*error);
   if (options.tls_cert.empty() != options.tls_key.empty())
     return failure("--tls-cert and --tls-key go together: give both to serve HTTPS, or neither for plain HTTP");
   if (options.threads == 0) options.threads = default_threads();
@@ -510,13 +572,34 @@ Listening:
 Publishing and browsers:
   --publish-key KEY      require "Authorization: Bearer KEY" on every publish;
                          a WebSocket client sends {"op":"auth","key":KEY} first.
-                         Subscribing stays open to all.
+                         Subscribing stays open unless access control is on.
                          (default: none, anyone may publish)
   --allow-origin ORIGIN  a web origin whose pages may use pushwire (CORS),
                          written scheme://host[:port]; repeat the flag to allow
                          several, or give * to allow any page (default: *)
   --max-message-bytes N  largest message accepted, 1 to 67108864 (64 MiB);
                          a larger publish is refused with 413 (default: 65536)
+
+Access control (off unless --jwt-secret or --jwt-public-key is given):
+  --jwt-secret SECRET    check tokens (JWT) signed with HS256, HS384 or HS512
+                         and this secret. A command line is visible to every
+                         user of the machine (ps): prefer jwt-secret in the
+                         --config file or the environment variable
+                         PUSHWIRE_JWT_SECRET (default: none)
+  --jwt-public-key FILE  check tokens signed with the private half of this
+                         PEM public key: RSA (RS256/384/512, PS256/384/512),
+                         EC P-256 (ES256), EC P-384 (ES384) or Ed25519 (EdDSA)
+  --jwt-issuer ISSUER    also require the token's "iss" to be ISSUER
+  --jwt-audience AUD     also require the token's "aud" to be or hold AUD
+  --public-channels PATTERN
+                         channels anyone may subscribe to without a token: a
+                         channel name, or a prefix ending in * (news.*);
+                         repeat the flag for several (default: none)
+  --max-token-bytes N    longest token taken, 256 to 65536 (default: 8192)
+
+  With access control on, subscribing needs a token whose "subscribe" claim
+  matches the channel, and publishing one whose "publish" claim does (or the
+  publish key). Tokens come as "Authorization: Bearer TOKEN" or ?token=TOKEN.
 
 Message history:
   --history N            messages kept per channel, so that a client that

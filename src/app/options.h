@@ -39,6 +39,13 @@ struct Options {
   size_t max_sessions = 100'000;          // sessions open on the whole server
   std::string log_level = "info";         // error, warn, info or debug
   int log_rate = 10;                      // lines a second per kind of client-caused log line
+  // Access control: on with a secret or a public key, never both.
+  std::string jwt_secret;
+  std::string jwt_public_key_pem;          // the contents of --jwt-public-key FILE, checked
+  std::string jwt_issuer;
+  std::string jwt_audience;
+  std::vector<std::string> public_channels;
+  size_t max_token_bytes = 8192;
 };
 
 struct ParseResult {
@@ -48,7 +55,8 @@ struct ParseResult {
 };
 
 // Reads the flags in argv (argv[0] is the program name) and the TOML file of
-// --config if one is given; a flag on the command line wins over the file.
+// --config if one is given; a flag on the command line wins over the file,
+// which wins over the environment (PUSHWIRE_JWT_SECRET).
 ParseResult parse_options(int argc, const char* const* argv);
 
 std::string help_text();

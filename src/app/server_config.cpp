@@ -5,12 +5,26 @@
 #include <algorithm>
 
 #include "app/options.h"
+#include "auth/jwt.h"
 
 #include <algorithm>
 
 namespace pushwire::app {
 
 namespace {
+std::shared_ptr<const auth::JwtVerifier> make_verifier(const Options& options) {
+  std::optional<auth::VerificationKey> key;
+  if (!options.jwt_secret.empty()) {
+    key = auth::VerificationKey::from_secret(options.jwt_secret);
+  } else if (!options.jwt_public_key_pem.empty()) {
+    std::string error;  // checked when the flag was read
+    key = auth::VerificationKey::from_public_pem(options.jwt_public_key_pem, error);
+  }
+  if (!key) return nullptr;
+  auth::ClaimRules rules{options.jwt_issuer, options.jwt_audience};
+  return std::make_shared<const auth::JwtVerifier>(std::move(*key), std::move(rules), options.max_token_bytes);
+}
+
 // Descriptors kept back from --max-connections' default for what is not a
 // client connection: listeners, event-loop handles, Redis links, static files
 // being sent, and connections being turned away.
@@ -44,7 +58,6 @@ ServerConfig make_server_config(const Options& options) {
   config.publish_rate = options.publish_rate;
   config.transports.max_channels_per_client = options.max_channels_per_client;
   config.cors = http::CorsPolicy(options.allow_origins);
-  config.transports.publish_key = options.publish_key;
   config.transports.max_message_bytes = options.max_message_bytes;
   config.transports.heartbeat_ms = static_cast<int64_t>(options.heartbeat_s * 1000);
   // Ticks a quarter of a heartbeat apart (at most a second), so a heartbeat is
@@ -53,6 +66,7 @@ ServerConfig make_server_config(const Options& options) {
   config.transports.max_pending_bytes = options.max_pending_bytes;
   config.http.max_pending_bytes = options.max_pending_bytes;
   config.transports.ws_deflate = options.ws_deflate;
+  config.transports.access = auth::Access(make_verifier(options), options.publish_key, options.public_channels);
   if (!options.tls_cert.empty()) config.tls = tls::TlsFiles{options.tls_cert, options.tls_key};
   config.tls_handshake_timeout_ms = static_cast<int64_t>(options.tls_handshake_timeout_s * 1000);
   if (options.http2) {

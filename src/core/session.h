@@ -11,6 +11,7 @@ struct SessionOp {
   std::string channel;
   std::optional<std::string> since;  // subscribe: the channel's own cursor
   std::string ref;                   // the client's ref as JSON text, echoed as is; empty when none
+  int64_t expires_at_ms = 0;         // subscribe: when the client's permission for it ends (0: never)
 };
 
 // What came of an op: `code` is empty when it was done.

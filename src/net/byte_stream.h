@@ -26,6 +26,10 @@ class ByteStream {
   virtual std::string peer_ip() const = 0;
   // A hint that write() comes soon.
   virtual void prefetch_for_write() const {}
+  // Holds back what the peer sends, and lets it in again. A stream that
+  // shares its connection with others (HTTP/2) cannot, and ignores these.
+  virtual void pause_reading() {}
+  virtual void resume_reading() {}
 
  protected:
   ~ByteStream() = default;

@@ -56,8 +56,8 @@ class Connection final : public ByteStream, public util::SlabAllocated<Connectio
   void abort() override;
   bool closing() const { return state_ != State::open; }
 
-  void pause_reading();
-  void resume_reading();
+  void pause_reading() override;
+  void resume_reading() override;
   // Calls the handler's on_drained() once, when nothing is left to send.
   void notify_when_drained() { notify_drained_ = true; }
 

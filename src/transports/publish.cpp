@@ -1,22 +1,14 @@
 #include "transports/publish.h"
 
 #include "core/names.h"
-#include "http/bearer.h"
+#include "transports/access_check.h"
 #include "transports/broker_wait.h"
 #include "transports/origin_check.h"
 #include "util/clock.h"
 #include "util/json_escape.h"
-#include "util/secret_equal.h"
 #include "util/utf8.h"
 
 namespace pushwire::transports {
-
-namespace {
-bool has_bearer(const http::Request& request, const std::string& key) {
-  const auto token = http::bearer_token(request);
-  return token && util::secret_equal(*token, key);
-}
-}  // namespace
 
 std::optional<PublishRefusal> check_publish(const Settings& settings, std::string_view channel, std::string_view event,
                                             std::string_view data) {
@@ -58,10 +50,7 @@ void handle_publish(Context& context, http::Exchange& exchange, std::string_view
   // A page of another origin can POST here without asking first (a "simple"
   // request): CORS alone would only hide the answer, not stop the publish.
   if (!allow_origin(context, exchange)) return;
-  if (!context.settings.publish_key.empty() && !has_bearer(request, context.settings.publish_key)) {
-    exchange.respond_error(401, "unauthorized", "publishing needs the header Authorization: Bearer <publish key>");
-    return;
-  }
+  if (!allow_publish(context, exchange, rest)) return;
   if (auto refusal = check_publish_rate(context, exchange.connection().peer_ip())) {
     exchange.respond_error(refusal->status, refusal->code, refusal->message,
                            {{"Retry-After", std::to_string(refusal->retry_after_s)}});

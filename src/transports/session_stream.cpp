@@ -6,12 +6,13 @@
 
 #include "transports/channel_limit.h"
 #include "transports/session_op.h"
+#include "util/clock.h"
 #include "util/json_escape.h"
 
 namespace pushwire::transports {
 
 SessionStream::SessionStream(Context& context, http::Exchange& exchange, const StreamStyle& style, std::string prefix)
-    : context_(context), exchange_(exchange), writer_(context, exchange, style, std::move(prefix)) {}
+    : context_(context), exchange_(exchange), writer_(context, exchange, style, std::move(prefix)), expiry_(context.loop) {}
 
 SessionStream::~SessionStream() {
   if (id().empty()) return;
@@ -20,7 +21,8 @@ SessionStream::~SessionStream() {
 }
 
 void SessionStream::start(Context& context, http::Exchange& exchange, const std::vector<std::string>& channels,
-                          const std::string* since, const StreamStyle& style, std::string prefix) {
+                          const std::string* since, const StreamStyle& style, int64_t expires_at_ms,
+                          std::string prefix) {
   auto owned = std::unique_ptr<SessionStream>(new SessionStream(context, exchange, style, std::move(prefix)));
   SessionStream* self = owned.get();
   if (!context.sessions.add(*self)) {
@@ -35,9 +37,23 @@ void SessionStream::start(Context& context, http::Exchange& exchange, const std:
   self->writer_.open();
   self->writer_.control("_session", "{\"session\":" + util::json_string(self->id()) + "}");
   // Held until every replay is in, so that they are merged in publish order.
+  self->expire_at(expires_at_ms);
   ++self->replays_due_;
   for (const std::string& channel : channels) self->subscribe(channel, since, core::CursorScope::stream);
   self->replay_done();
+}
+
+void SessionStream::expire_at(int64_t expires_at_ms) {
+  if (!expires_at_ms || (expires_at_ms_ && expires_at_ms_ <= expires_at_ms)) return;
+  expires_at_ms_ = expires_at_ms;
+  expiry_.start(std::max<int64_t>(expires_at_ms - util::wall_ms(), 0), [this] { expire(); });
+}
+
+void SessionStream::expire() {
+  if (exchange_.finished()) return;
+  for (const auto& [channel, listener] : channels_) writer_.control("_expired", channel_fields(channel));
+  channels_.clear();
+  exchange_.end();
 }
 
 core::SessionOpResult SessionStream::apply(const core::SessionOp& op) {
@@ -58,6 +74,7 @@ core::SessionOpResult SessionStream::apply(const core::SessionOp& op) {
   if (!result.code.empty()) return result;
   if (op.kind == core::SessionOp::Kind::subscribe) {
     subscribe(op.channel, op.since ? &*op.since : nullptr, core::CursorScope::channel);
+    expire_at(op.expires_at_ms);
   } else {
     unsubscribe(op.channel);
   }

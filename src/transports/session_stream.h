@@ -5,6 +5,7 @@
 
 #include "core/session.h"
 #include "http/exchange.h"
+#include "net/timer.h"
 #include "transports/channel_listener.h"
 #include "transports/context.h"
 #include "transports/stream_style.h"
@@ -27,8 +28,10 @@ namespace pushwire::transports {
 class SessionStream final : public http::ExchangeState, public core::Session {
  public:
   // `since` is a stream cursor for every channel; `prefix` as for StreamWriter.
+  // `expires_at_ms` (wall clock; 0: never): when the permission for these
+  // channels ends; the stream then says _expired for each channel and ends.
   static void start(Context& context, http::Exchange& exchange, const std::vector<std::string>& channels,
-                    const std::string* since, const StreamStyle& style, std::string prefix);
+                    const std::string* since, const StreamStyle& style, int64_t expires_at_ms, std::string prefix);
   ~SessionStream() override;
 
   core::SessionOpResult apply(const core::SessionOp& op) override;
@@ -55,10 +58,15 @@ class SessionStream final : public http::ExchangeState, public core::Session {
   void replay_done();
   void write_held();
   void write(const core::MessagePtr& message);
+  // The stream ends at the earliest end of its channels' permissions.
+  void expire_at(int64_t expires_at_ms);
+  void expire();
 
   Context& context_;
   http::Exchange& exchange_;
   StreamWriter writer_;
+  net::Timer expiry_;
+  int64_t expires_at_ms_ = 0;
   util::StringMap<Channel> channels_;
   size_t replays_due_ = 0;
   std::vector<std::string> held_gaps_;

@@ -3,9 +3,11 @@
 #include <optional>
 
 #include "core/session_id.h"
+#include "transports/access_check.h"
 #include "transports/broker_wait.h"
 #include "transports/request_args.h"
 #include "transports/session_op.h"
+#include "util/clock.h"
 
 namespace pushwire::transports {
 
@@ -29,6 +31,27 @@ std::optional<std::string> apply_ops(Context& owner, const std::string& id, cons
   }
   out += "]}";
   return out;
+}
+
+// Each subscribe op is decided here, with the token of the request that
+// carries it: a refused one becomes its refusal; an allowed one takes along
+// when its permission ends.
+void authorize_subscribes(Context& context, http::Exchange& exchange, std::vector<ParsedOp>& ops) {
+  const auth::Access& access = context.settings.access;
+  if (!access.enabled()) return;
+  const int64_t now_ms = util::wall_ms();
+  const auth::Credentials credentials = access.present(presented_token(exchange.request()), {}, now_ms);
+  for (ParsedOp& parsed : ops) {
+    auto* op = std::get_if<core::SessionOp>(&parsed);
+    if (!op || op->kind != core::SessionOp::Kind::subscribe) continue;
+    const auth::Decision decision = access.may_subscribe(credentials, op->channel, now_ms);
+    if (decision.allowed()) {
+      op->expires_at_ms = decision.expires_at_ms;
+      continue;
+    }
+    record_refusal(context, decision, "subscribe", op->channel, exchange.connection().peer());
+    parsed = core::SessionOpResult{op->ref, std::string(decision.code()), decision.message};
+  }
 }
 
 // A script tag runs only what comes with 200, so the script form says
@@ -66,6 +89,8 @@ void handle_session(Context& context, http::Exchange& exchange, std::string_view
     }
     ops = std::move(std::get<std::vector<ParsedOp>>(parsed));
   }
+
+  authorize_subscribes(context, exchange, ops);
 
   std::string id(rest);
   const std::optional<unsigned> owner = core::session_owner(id);

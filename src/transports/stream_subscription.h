@@ -3,6 +3,7 @@
 
 #include "transports/channel_listener.h"
 #include "http/exchange.h"
+#include "net/timer.h"
 #include "transports/context.h"
 #include "transports/stream_style.h"
 #include "transports/stream_writer.h"
@@ -12,11 +13,13 @@ namespace pushwire::transports {
 // A held-open response that streams one channel in one StreamStyle: headers
 // and opening at once, then a gap signal if the resume fell short, the kept
 // messages after the cursor, and every new message, with heartbeats between.
+// When the token it subscribed with expires, it gets an _expired signal and ends.
 class StreamSubscription final : public http::ExchangeState, public ChannelListener {
  public:
   // `prefix` goes before every message and gap (the iframe's "<script>parent.FN(").
+  // `expires_at_ms` (wall clock; 0: never): when the subscriber's permission ends.
   static void start(Context& context, http::Exchange& exchange, const std::string& channel, const std::string* since,
-                    const StreamStyle& style, std::string prefix = {});
+                    const StreamStyle& style, int64_t expires_at_ms, std::string prefix = {});
 
   void on_tick(int64_t now_ms) override { writer_.on_tick(now_ms); }
   void on_shutdown() override;
@@ -24,9 +27,11 @@ class StreamSubscription final : public http::ExchangeState, public ChannelListe
  private:
   StreamSubscription(Context& context, http::Exchange& exchange, const StreamStyle& style, std::string prefix);
   void on_message(const core::MessagePtr& message) override { writer_.message(message); }
+  void expire();
 
   http::Exchange& exchange_;
   StreamWriter writer_;
+  net::Timer expiry_;
 };
 
 }  // namespace pushwire::transports

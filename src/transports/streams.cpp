@@ -3,6 +3,7 @@
 #include <optional>
 #include <vector>
 
+#include "transports/access_check.h"
 #include "transports/request_args.h"
 #include "transports/session_stream.h"
 #include "transports/stream_subscription.h"
@@ -15,8 +16,10 @@ namespace {
 struct Channels {
   std::vector<std::string> names;
   bool from_path;
+  int64_t expires_at_ms = 0;  // when the permission for the first of them ends; 0: never
 };
 
+// The channels, each one the request may subscribe to (else it is answered 401 or 403).
 std::optional<Channels> read_stream_channels(Context& context, http::Exchange& exchange, std::string_view rest) {
   Channels channels{{}, !rest.empty()};
   if (channels.from_path) {
@@ -24,15 +27,23 @@ std::optional<Channels> read_stream_channels(Context& context, http::Exchange& e
   } else if (!read_channels(context, exchange, channels.names)) {
     return std::nullopt;
   }
+  for (const std::string& channel : channels.names) {
+    auth::Decision access;
+    if (!allow_subscribe(context, exchange, channel, access)) return std::nullopt;
+    if (access.expires_at_ms && (!channels.expires_at_ms || access.expires_at_ms < channels.expires_at_ms))
+      channels.expires_at_ms = access.expires_at_ms;
+  }
   return channels;
 }
 
 void start(Context& context, http::Exchange& exchange, const Channels& channels, const std::string* since,
            const StreamStyle& style, const StreamStyle& session_style, std::string prefix = {}) {
   if (channels.from_path)
-    StreamSubscription::start(context, exchange, channels.names.front(), since, style, std::move(prefix));
+    StreamSubscription::start(context, exchange, channels.names.front(), since, style, channels.expires_at_ms,
+                              std::move(prefix));
   else
-    SessionStream::start(context, exchange, channels.names, since, session_style, std::move(prefix));
+    SessionStream::start(context, exchange, channels.names, since, session_style, channels.expires_at_ms,
+                         std::move(prefix));
 }
 }  // namespace
 

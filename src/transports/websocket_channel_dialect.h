@@ -7,15 +7,20 @@
 namespace pushwire::transports {
 
 // GET /ws/{channel}: subscribed on open; every text frame the client sends
-// is published to that channel.
+// is published to that channel. Access is checked at the handshake.
 class ChannelDialect final : public JsonDialect, public util::SlabAllocated<ChannelDialect> {
  public:
   // Subscribes at once, from `since` (nullptr: new messages only).
-  ChannelDialect(WebSocketConnection& connection, bool authorized, const std::string& channel,
+  ChannelDialect(WebSocketConnection& connection, auth::Credentials credentials, const std::string& channel,
                  const std::string* since);
 
   void on_text(std::string_view message) override;
   void on_binary(std::string_view message) override;
+
+ private:
+  // No auth op can follow on this socket: the expired op, then a 1008 close
+  // (unless the channel is public).
+  void on_token_expired() override;
 };
 
 }  // namespace pushwire::transports

@@ -2,6 +2,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace pushwire::transports {
 
@@ -10,6 +11,9 @@ class WebSocketConnection;
 // The channels one WebSocket is subscribed to, each a listener on this
 // thread's Fanout that sends its messages down the connection in the
 // dialect's format. Kept as a list: most connections hold one or none.
+// A subscription granted by a token that will expire keeps its place (the
+// last id it delivered), so that it can be suspended when the token runs out
+// and resumed, without loss, when a fresh one comes.
 class WebSocketChannels {
  public:
   // How the dialect tells a client that a resume fell short.
@@ -28,9 +32,17 @@ class WebSocketChannels {
 
   // Subscribes from `since` (nullptr: new messages only); the gap frame, if
   // the resume fell short, and the kept messages follow, then live ones.
-  void add(std::string_view channel, const std::string* since);
-  // Whether it was subscribed.
+  // `expiring`: granted by a token that will expire, so its place is kept.
+  void add(std::string_view channel, const std::string* since, bool expiring = false);
+  // Whether it was subscribed (suspended or not).
   bool remove(std::string_view channel);
+
+  // The channels of the expiring subscriptions, suspended or not.
+  std::vector<std::string> expiring() const;
+  // Stops the live expiring subscriptions where they are; returns their channels.
+  std::vector<std::string> suspend_expiring();
+  // Takes a suspended subscription up again after the last id it delivered.
+  void resume(std::string_view channel);
 
  private:
   class Subscription;

@@ -52,6 +52,9 @@ class WebSocketConnection final : public net::Connection::Handler,
   }
   Context& context() const { return context_; }
   std::string peer() const { return connection_.peer(); }
+  // Holds back what the peer sends (for a dialect that slows a client down).
+  void pause_reading() { connection_.pause_reading(); }
+  void resume_reading() { connection_.resume_reading(); }
   std::string peer_ip() const { return connection_.peer_ip(); }
 
   // net::Connection::Handler

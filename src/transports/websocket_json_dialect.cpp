@@ -11,8 +11,11 @@ namespace pushwire::transports {
 
 WebSocketMessageFormats JsonDialect::message_formats() { return {&kWsMessageFrame, &kWsMessageDeflateFrame}; }
 
-JsonDialect::JsonDialect(WebSocketConnection& connection, bool authorized)
-    : connection_(connection), channels_(connection, ws_gap_frame), authorized_(authorized) {}
+JsonDialect::JsonDialect(WebSocketConnection& connection, auth::Credentials credentials)
+    : connection_(connection), channels_(connection, ws_gap_frame) {
+  if (connection.context().settings.access.restricts())
+    access_ = std::make_unique<WebSocketAccess>(connection, std::move(credentials), [this] { on_token_expired(); });
+}
 
 JsonDialect::~JsonDialect() {
   if (publish_answers_) publish_answers_->release();
@@ -34,20 +37,19 @@ void JsonDialect::subscribe(const std::string& channel, const std::string* since
         ws_error_frame(ref, "too_many_channels", channel_limit_message(connection_.context().settings)));
     return;
   }
+  bool expiring = false;
+  if (access_ && !access_->may_subscribe(channel, ref, expiring)) return;
   if (acknowledge) {
     std::string extra = ",\"channel\":";
     util::append_json_string(extra, channel);
     connection_.send_frame(ws_ok_frame(ref, extra));
   }
-  channels_.add(channel, since);
+  channels_.add(channel, since, expiring);
 }
 
 void JsonDialect::publish(const std::string& channel, std::string_view event, std::string data,
                           const std::string& ref) {
-  if (!authorized_) {
-    connection_.send_frame(ws_error_frame(ref, "unauthorized", "send {\"op\":\"auth\",\"key\":...} before publishing"));
-    return;
-  }
+  if (access_ && !access_->may_publish(channel, ref)) return;
   Context& context = connection_.context();
   if (auto refusal = check_publish_rate(context, connection_.peer_ip())) {
     connection_.send_frame(ws_error_frame(ref, refusal->code, refusal->message));
@@ -71,6 +73,26 @@ void JsonDialect::publish(const std::string& channel, std::string_view event, st
                            const std::string ack = publish_ack_json(*message);
                            self->connection_.send_frame(ws_ok_frame(ref, "," + ack.substr(1, ack.size() - 2)));
                          });
+}
+
+void JsonDialect::authenticate(const std::string& token, const std::string& key, const std::string& ref) {
+  using AuthResult = WebSocketAccess::AuthResult;
+  const AuthResult result = access_ ? access_->authenticate(token, key, ref) : AuthResult::taken;
+  if (result == AuthResult::refused) return;
+  connection_.send_frame(ws_ok_frame(ref));
+  if (result != AuthResult::new_grant) return;
+  for (const std::string& channel : channels_.expiring()) {
+    if (access_->grants_subscription(channel)) {
+      channels_.resume(channel);
+    } else {
+      channels_.remove(channel);
+      connection_.send_frame(ws_expired_frame(channel));
+    }
+  }
+}
+
+void JsonDialect::on_token_expired() {
+  for (const std::string& channel : channels_.suspend_expiring()) connection_.send_frame(ws_expired_frame(channel));
 }
 
 }  // namespace pushwire::transports

@@ -2,7 +2,6 @@
 
 #include "core/names.h"
 #include "transports/ws_frames.h"
-#include "util/secret_equal.h"
 
 namespace pushwire::transports {
 
@@ -31,7 +30,7 @@ void OpsDialect::handle(const WsOp& op) {
       publish(op.channel, op.event, op.data, op.ref);
       break;
     case WsOp::Kind::auth:
-      authorize(op);
+      authenticate(op.token, op.key, op.ref);
       break;
     case WsOp::Kind::ping:
       connection_.send_frame(ws_pong_frame(op.ref));
@@ -46,16 +45,6 @@ void OpsDialect::unsubscribe(const std::string& channel, const std::string& ref)
   }
   channels_.remove(channel);
   connection_.send_frame(ws_ok_frame(ref));
-}
-
-void OpsDialect::authorize(const WsOp& op) {
-  const std::string& key = connection_.context().settings.publish_key;
-  if (key.empty() || util::secret_equal(op.key, key)) {
-    authorized_ = true;
-    connection_.send_frame(ws_ok_frame(op.ref));
-  } else {
-    connection_.send_frame(ws_error_frame(op.ref, "unauthorized", "wrong publish key"));
-  }
 }
 
 }  // namespace pushwire::transports

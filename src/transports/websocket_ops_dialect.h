@@ -9,7 +9,8 @@ namespace pushwire::transports {
 // ping), answered by ok, error and pong ops; any number of channels at once.
 class OpsDialect final : public JsonDialect, public util::SlabAllocated<OpsDialect> {
  public:
-  OpsDialect(WebSocketConnection& connection, bool authorized) : JsonDialect(connection, authorized) {}
+  OpsDialect(WebSocketConnection& connection, auth::Credentials credentials)
+      : JsonDialect(connection, std::move(credentials)) {}
 
   void on_text(std::string_view message) override;
   void on_binary(std::string_view message) override;
@@ -17,7 +18,6 @@ class OpsDialect final : public JsonDialect, public util::SlabAllocated<OpsDiale
  private:
   void handle(const WsOp& op);
   void unsubscribe(const std::string& channel, const std::string& ref);
-  void authorize(const WsOp& op);
 };
 
 }  // namespace pushwire::transports

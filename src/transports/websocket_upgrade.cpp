@@ -1,13 +1,13 @@
 #include "transports/websocket_upgrade.h"
 
-#include "http/bearer.h"
+#include "transports/access_check.h"
 #include "transports/origin_check.h"
 #include "transports/request_args.h"
 #include "transports/websocket_channel_dialect.h"
 #include "transports/websocket_ops_dialect.h"
 #include "transports/websocket_over_http2.h"
+#include "util/clock.h"
 #include "util/log.h"
-#include "util/secret_equal.h"
 #include "ws/handshake.h"
 
 namespace pushwire::transports {
@@ -18,13 +18,6 @@ std::string_view header_or_empty(const http::Request& request, std::string_view 
   return value ? std::string_view(*value) : std::string_view();
 }
 
-bool presents_publish_key(const http::Request& request, const std::string& key) {
-  if (key.empty()) return true;
-  const std::string* param = request.query_param("key");
-  if (param && util::secret_equal(*param, key)) return true;
-  const auto token = http::bearer_token(request);
-  return token && util::secret_equal(*token, key);
-}
 }  // namespace
 
 bool accept_websocket(Context& context, http::Exchange& exchange, WebSocketMessageFormats formats,
@@ -75,11 +68,16 @@ void handle_websocket(Context& context, http::Exchange& exchange, std::string_vi
   const http::Request& request = exchange.request();
   std::string fixed_channel;
   if (!channel.empty() && !read_channel(exchange, channel, fixed_channel)) return;
-  const bool authorized = presents_publish_key(request, context.settings.publish_key);
+  // A token as bearer or ?token=; the publish key as bearer or ?key=.
+  const std::string* key = request.query_param("key");
+  auth::Credentials credentials = context.settings.access.present(presented_token(request),
+                                                                  key ? std::string_view(*key) : "", util::wall_ms());
+  auth::Decision decision;
+  if (!fixed_channel.empty() && !allow_subscribe(context, exchange, fixed_channel, credentials, decision)) return;
   accept_websocket(context, exchange, JsonDialect::message_formats(),
                    [&](WebSocketConnection& websocket) -> std::unique_ptr<WebSocketDialect> {
-                     if (fixed_channel.empty()) return std::make_unique<OpsDialect>(websocket, authorized);
-                     return std::make_unique<ChannelDialect>(websocket, authorized, fixed_channel,
+                     if (fixed_channel.empty()) return std::make_unique<OpsDialect>(websocket, std::move(credentials));
+                     return std::make_unique<ChannelDialect>(websocket, std::move(credentials), fixed_channel,
                                                              since_param(exchange));
                    });
 }

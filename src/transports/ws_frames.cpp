@@ -58,10 +58,15 @@ std::string ws_error_frame(std::string_view ref, std::string_view code, std::str
 
 std::string ws_pong_frame(std::string_view ref) { return op_frame("pong", ref, {}); }
 
-std::string ws_gap_frame(std::string_view channel) {
+namespace {
+std::string channel_op_frame(std::string_view op, std::string_view channel) {
   std::string extra = ",\"channel\":";
   util::append_json_string(extra, channel);
-  return op_frame("gap", {}, extra);
+  return op_frame(op, {}, extra);
 }
+}  // namespace
+
+std::string ws_gap_frame(std::string_view channel) { return channel_op_frame("gap", channel); }
+std::string ws_expired_frame(std::string_view channel) { return channel_op_frame("expired", channel); }
 
 }  // namespace pushwire::transports

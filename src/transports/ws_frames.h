@@ -19,5 +19,6 @@ std::string ws_ok_frame(std::string_view ref, std::string_view extra = {});
 std::string ws_error_frame(std::string_view ref, std::string_view code, std::string_view message);
 std::string ws_pong_frame(std::string_view ref);
 std::string ws_gap_frame(std::string_view channel);
+std::string ws_expired_frame(std::string_view channel);  // the token behind the subscription ran out
 
 }  // namespace pushwire::transports

@@ -112,7 +112,10 @@ std::variant<WsOp, WsOpError> parse_ws_op(std::string_view text) {
     if (!read_string(value, "event", op.event, present)) return fail("bad_event", "\"event\" is a string");
   } else if (kind == "auth") {
     op.kind = WsOp::Kind::auth;
-    if (!read_string(value, "key", op.key, present) || !present) return fail("bad_op", "auth needs a \"key\" string");
+    bool has_token = false;
+    if (!read_string(value, "key", op.key, present) || !read_string(value, "token", op.token, has_token) ||
+        !(present || has_token))
+      return fail("bad_op", "auth needs a \"key\" or a \"token\" string");
   } else if (kind == "ping") {
     op.kind = WsOp::Kind::ping;
   } else {

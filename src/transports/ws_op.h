@@ -15,7 +15,8 @@ struct WsOp {
   bool has_since = false;
   std::string data;     // publish
   std::string event;    // publish; empty: "message"
-  std::string key;      // auth
+  std::string key;      // auth: the publish key, or empty
+  std::string token;    // auth: a token (JWT), or empty; at least one of the two
 };
 
 // Why a frame is not an op; answered with an error op, the connection stays.

@@ -32,6 +32,7 @@ struct Metrics {
   std::atomic<int64_t> subscribers_open{0};
   std::atomic<uint64_t> gaps_total{0};
   std::atomic<uint64_t> static_refused_total{0};
+  std::array<std::atomic<uint64_t>, 12> access_refusals{};  // indexed by auth::Refusal
   std::array<std::atomic<uint64_t>, kRefusalReasons.size()> refused_total{};
   std::atomic<uint64_t> tls_handshake_timeouts_total{0};
   std::atomic<int64_t> sessions_open{0};

@@ -508,3 +508,40 @@ TEST(Options, LimitFlags) {
 
 }  // namespace
 }  // namespace pushwire::app
+
+namespace pushwire::app {
+namespace {
+
+TEST(OptionsAccess, SecretFromFlagFileAndEnvironmentInThatOrder) {
+  EXPECT_EQ(parse_ok({"--jwt-secret", "flag"}).jwt_secret, "flag");
+  EXPECT_EQ(parse_config("jwt-secret = \"file\"\n").options.jwt_secret, "file");
+  ::setenv("PUSHWIRE_JWT_SECRET", "env", 1);
+  EXPECT_EQ(parse_ok({}).jwt_secret, "env");
+  EXPECT_EQ(parse_config("jwt-secret = \"file\"\n").options.jwt_secret, "file");
+  EXPECT_EQ(parse_ok({"--jwt-secret", "flag"}).jwt_secret, "flag");
+  ::unsetenv("PUSHWIRE_JWT_SECRET");
+}
+
+TEST(OptionsAccess, PublicChannelsRepeatWithoutTouchingAllowOrigin) {
+  const Options options = parse_ok({"--jwt-secret", "s", "--public-channels", "news", "--public-channels", "lobby.*",
+                                    "--allow-origin", "https://a.example"});
+  EXPECT_EQ(options.public_channels, (std::vector<std::string>{"news", "lobby.*"}));
+  EXPECT_EQ(options.allow_origins, (std::vector<std::string>{"https://a.example"}));
+  EXPECT_EQ(parse_ok({"--jwt-secret", "s", "--public-channels", "x"}).allow_origins,
+            (std::vector<std::string>{"*"}));
+}
+
+TEST(OptionsAccess, FlagsThatNeedEachOtherOrExcludeEachOther) {
+  EXPECT_NE(parse_error({"--jwt-audience", "a"}).find("need --jwt-secret or --jwt-public-key"), std::string::npos);
+  EXPECT_NE(parse_error({"--public-channels", "x"}).find("need --jwt-secret"), std::string::npos);
+  EXPECT_NE(parse_error({"--jwt-secret", "s", "--public-channels", "a*b"}).find("channel pattern"),
+            std::string::npos);
+  EXPECT_NE(parse_error({"--jwt-public-key", "/nonexistent.pem"}).find("cannot read"), std::string::npos);
+  ConfigFile not_a_key("hello");
+  EXPECT_NE(parse_error({"--jwt-public-key", not_a_key.path()}).find("no PEM public key"), std::string::npos);
+  EXPECT_NE(parse_error({"--max-token-bytes", "100"}).find("out of range"), std::string::npos);
+  EXPECT_EQ(parse_ok({"--jwt-secret", "s", "--max-token-bytes", "1024"}).max_token_bytes, 1024u);
+}
+
+}  // namespace
+}  // namespace pushwire::app

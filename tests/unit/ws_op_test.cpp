@@ -33,6 +33,8 @@ TEST(WsOp, ReadsEachOp) {
   EXPECT_EQ(p.event, "e");
   EXPECT_EQ(p.ref, "\"r1\"");
   EXPECT_EQ(op(R"({"op":"auth","key":"k"})").key, "k");
+  EXPECT_EQ(op(R"({"op":"auth","token":"t.t.t","ref":2})").token, "t.t.t");
+  EXPECT_EQ(op(R"({"op":"auth","token":"t","key":"k"})").key, "k");
   EXPECT_EQ(op(R"({"op":"ping"})").kind, WsOp::Kind::ping);
   EXPECT_EQ(op(R"({"op":"unsubscribe","channel":"c"})").kind, WsOp::Kind::unsubscribe);
 }
@@ -46,6 +48,7 @@ TEST(WsOp, RefusesWhatIsNotAnOpWithACode) {
   EXPECT_EQ(error(R"({"op":"publish","channel":"c"})").code, "bad_data");
   EXPECT_EQ(error(R"({"op":"publish","channel":"c","data":"x","event":3})").code, "bad_event");
   EXPECT_EQ(error(R"({"op":"auth"})").code, "bad_op");
+  EXPECT_EQ(error(R"({"op":"auth","token":42})").code, "bad_op");
 }
 
 TEST(WsOp, NumbersOutOfRangeAreABadOpNotAnException) {
