@@ -21,8 +21,8 @@ class WebSocketChannels::Subscription final : public ChannelListener, public uti
     listen(connection_.context(), channel, since, [this, gap_frame](core::Replay replay) {
       if (replay.gap) connection_.send_frame(gap_frame(this->channel()));
       for (const core::MessagePtr& message : replay.messages) on_message(message);
-      // Nothing new after the cursor: the channel's newest is where it stands.
-      if (place_ && replay.messages.empty() && replay.newest) place_->cursor = replay.newest->id;
+      // Nothing new after the cursor: the channel's position is where it stands.
+      if (place_ && replay.messages.empty() && !replay.position.empty()) place_->cursor = replay.position;
     });
   }
   Subscription*& next() { return next_; }
