@@ -1,5 +1,8 @@
 #include "app/routes.h"
 
+#include <string>
+#include <utility>
+
 #include "app/metrics_text.h"
 #include "http/exchange.h"
 #include "transports/poll.h"
@@ -25,12 +28,14 @@ void add_routes(http::Router& router, transports::Context& context, const http::
   router.add("/poll/", "GET", bind(transports::handle_poll));
   router.add("/lp/", "GET", bind(transports::handle_long_poll));
   router.add("/jsonp/", "GET", bind(transports::handle_jsonp));
-  router.add("/sse/", "GET", bind(transports::handle_sse));
-  router.add("/stream/", "GET", bind(transports::handle_stream));
-  router.add("/iframe/", "GET", bind(transports::handle_iframe));
-  router.add("/sse", "GET", bind(transports::handle_sse));
-  router.add("/stream", "GET", bind(transports::handle_stream));
-  router.add("/iframe", "GET", bind(transports::handle_iframe));
+  // A stream technique names one channel in its path (/sse/{channel}), or several in the query (/sse?channel=...).
+  using StreamHandler = void (*)(transports::Context&, Exchange&, std::string_view);
+  const std::pair<const char*, StreamHandler> streams[] = {
+      {"/sse", transports::handle_sse}, {"/stream", transports::handle_stream}, {"/iframe", transports::handle_iframe}};
+  for (auto [path, handler] : streams) {
+    router.add(std::string(path) + "/", "GET", bind(handler));
+    router.add(path, "GET", bind(handler));
+  }
   router.add("/session/", "GET, POST", bind(transports::handle_session));
   // CONNECT: WebSockets over HTTP/2 (RFC 8441).
   router.add("/ws", "GET, CONNECT", bind(transports::handle_websocket));

@@ -9,7 +9,6 @@
 namespace pushwire::transports {
 
 namespace {
-constexpr int kLogLinesPerSecond = 10;
 
 void respond_refusal(http::Exchange& exchange, const auth::Decision& decision) {
   // RFC 6750 section 3: a 401 names the scheme it wants.
@@ -61,19 +60,8 @@ bool allow_publish(Context& context, http::Exchange& exchange, std::string_view 
 void record_refusal(Context& context, const auth::Decision& decision, std::string_view what,
                     std::string_view channel, std::string_view peer) {
   util::Metrics::add(context.metrics.access_refusals[static_cast<size_t>(decision.reason)]);
-  thread_local int64_t second = 0;
-  thread_local int lines = 0;
-  thread_local uint64_t unlogged = 0;
-  const int64_t now_s = context.loop.now_ms() / 1000;
-  if (now_s != second) second = now_s, lines = 0;
-  if (++lines > kLogLinesPerSecond) {
-    ++unlogged;
-    return;
-  }
-  PW_LOG(info, "refused ", what, " ", channel, " from ", peer, ": ", decision.status, " ",
-         auth::refusal_name(decision.reason), unlogged ? util::concat(" (", std::exchange(unlogged, 0),
-                                                                       " earlier refusals not logged)")
-                                                       : std::string());
+  PW_LOG_LIMITED("access refusals", info, "refused ", what, " ", channel, " from ", peer, ": ", decision.status, " ",
+                 auth::refusal_name(decision.reason));
 }
 
 }  // namespace pushwire::transports

@@ -25,8 +25,8 @@ int64_t clamp_to_expiry(int64_t timeout_ms, const auth::Decision& decision);
 // as bearer); if not, answers 401 or 403 itself.
 bool allow_publish(Context& context, http::Exchange& exchange, std::string_view channel);
 
-// Counts a refusal in /metrics and logs it, at most a few lines a second per
-// thread so that a flood of bad requests cannot flood the log.
+// Counts a refusal in /metrics and logs it, at most --log-rate lines a second,
+// so that a flood of bad requests cannot flood the log.
 void record_refusal(Context& context, const auth::Decision& decision, std::string_view what,
                     std::string_view channel, std::string_view peer);
 
