@@ -135,9 +135,16 @@ Scale-out and files:
                          redis://[[USER]:PASSWORD@]HOST[:PORT][/DB], e.g.
                          redis://127.0.0.1:6379, or through Sentinels:
                          redis+sentinel://[[USER]:PASSWORD@]HOST[:PORT][,...]
-                         /MASTER[/DB]; give every server the same
-                         --history and --history-ttl
+                         /MASTER[/DB]; rediss:// and rediss+sentinel:// use
+                         TLS, verifying the server's certificate and name;
+                         give every server the same --history and --history-ttl
                          (default: none, channels live in this process)
+  --redis-ca FILE        with rediss://, trust the CA certificates in this
+                         PEM file instead of the system's (default: none)
+  --redis-last-id-ttl S  seconds Redis remembers a channel's newest id after
+                         its last publish or read, at least --history-ttl; a
+                         cursor at it then waits for the next message instead
+                         of being told it may have missed some (default: 86400)
   --static DIR           serve the files of DIR under / instead of the built-in
                          demo page (default: the built-in demo); symlinks
                          out of DIR and names starting with a dot are not served

@@ -90,6 +90,10 @@ void broker_metrics(std::string& out, const broker::BrokerStats& stats) {
          "Catch-ups with Redis after a reconnect or a lost id space (per thread).", get(stats.resyncs_total));
   metric(out, "pushwire_broker_history_reads_total", "counter", "Channel histories read from Redis for replays.",
          get(stats.history_reads_total));
+  metric(out, "pushwire_broker_unknown_channel_reads_total", "counter",
+         "History reads of a channel Redis had no newest id of (never published, or untouched for "
+         "--redis-last-id-ttl): a cursor from before such a read counts as a gap.",
+         get(stats.unknown_channel_reads_total));
   metric(out, "pushwire_broker_history_bytes", "gauge",
          "Bytes of messages held to complete history reads still on their way.", get(stats.history_held_bytes));
 }

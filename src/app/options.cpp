@@ -222,6 +222,10 @@ const std::vector<Flag>& flags() {
          return set_integer(o.max_message_bytes, std::get<int64_t>(v), 1, 64 << 20);
        }},
       {"redis", "URL", Kind::text, [](Options& o, const Value& v) { return set_redis(o, std::get<S>(v)); }},
+      {"redis-ca", "FILE", Kind::text,
+       [](Options& o, const Value& v) { return set_tls_file(o.redis_ca, std::get<S>(v)); }},
+      {"redis-last-id-ttl", "S", Kind::seconds,
+       [](Options& o, const Value& v) { return set_seconds(o.redis_last_id_ttl_s, std::get<double>(v)); }},
       {"static", "DIR", Kind::text, [](Options& o, const Value& v) { return set_static_dir(o, std::get<S>(v)); }},
       {"static-max-bytes", "N", Kind::integer,
        [](Options& o, const Value& v) {
@@ -531,6 +535,8 @@ ParseResult parse_options(int argc, const char* const* argv) {
   if (auto error = check_access_control(options)) return failure(*error);
   if (options.tls_cert.empty() != options.tls_key.empty())
     return failure("--tls-cert and --tls-key go together: give both to serve HTTPS, or neither for plain HTTP");
+  if (!options.redis_ca.empty() && !options.redis_url.starts_with("rediss"))
+    return failure("--redis-ca is for TLS to Redis: give a rediss:// or rediss+sentinel:// URL with it");
   if (options.threads == 0) options.threads = default_threads();
   return {ParseResult::Action::run, std::move(options), {}};
 }

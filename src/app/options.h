@@ -19,6 +19,8 @@ struct Options {
   double heartbeat_s = 15;
   size_t max_message_bytes = 65536;
   std::string redis_url;                  // empty = in-memory broker
+  std::string redis_ca;                   // PEM CAs for rediss://; empty = the system's
+  double redis_last_id_ttl_s = 86400;     // how long Redis remembers a channel's newest id
   std::string static_dir;                 // empty = built-in demo
   size_t static_max_bytes = 64 << 20;     // largest file --static serves
   size_t max_pending_bytes = 1 << 20;     // unsent bytes a subscriber may have before it is cut off

@@ -53,6 +53,7 @@ ServerConfig make_server_config(const Options& options) {
   config.http.idle_timeout_ms = static_cast<int64_t>(options.idle_timeout_s * 1000);
   config.http.header_timeout_ms = static_cast<int64_t>(options.header_timeout_s * 1000);
   config.history.max_total_bytes = options.history_bytes;
+  config.history.last_id_ttl_ms = static_cast<int64_t>(options.redis_last_id_ttl_s * 1000);
   config.admission.max_connections = options.max_connections ? options.max_connections : default_max_connections();
   config.admission.max_per_address = options.max_connections_per_ip;
   config.publish_rate = options.publish_rate;
@@ -80,6 +81,7 @@ ServerConfig make_server_config(const Options& options) {
   if (!options.redis_url.empty()) {
     std::string error;  // checked when the flag was read
     config.redis = broker::parse_redis_url(options.redis_url, error);
+    config.redis->ca_file = options.redis_ca;
   }
   return config;
 }

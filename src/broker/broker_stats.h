@@ -17,6 +17,7 @@ struct BrokerStats {
   std::atomic<uint64_t> reconnects_total{0};
   std::atomic<uint64_t> resyncs_total{0};
   std::atomic<uint64_t> history_reads_total{0};
+  std::atomic<uint64_t> unknown_channel_reads_total{0};  // Redis had no last seq for the channel
   std::atomic<int64_t> history_held_bytes{0};
 
   void round_trip(uint64_t micros) {

@@ -36,6 +36,7 @@ std::string error_of(const redisReply* reply) {
 
 std::string history_key(std::string_view channel) { return std::string(redis_scripts::kHistoryPrefix) += channel; }
 std::string evicted_key(std::string_view channel) { return std::string(redis_scripts::kEvictedPrefix) += channel; }
+std::string last_key(std::string_view channel) { return std::string(redis_scripts::kLastPrefix) += channel; }
 }  // namespace
 
 RedisBroker::RedisBroker(uv_loop_t* loop, RedisEndpoint endpoint, core::HistoryLimits limits,
@@ -82,6 +83,8 @@ void RedisBroker::ask_sentinel() {
   RedisEndpoint sentinel;
   sentinel.host = address.host;
   sentinel.port = address.port;
+  sentinel.tls = endpoint_.tls;
+  sentinel.ca_file = endpoint_.ca_file;
   sentinel_ = std::make_unique<RedisLink>(loop_, sentinel, *stats_, link_down_handler());
   std::string error;
   if (!sentinel_->connect(error)) {
@@ -232,7 +235,8 @@ void RedisBroker::catch_up(std::vector<std::string> channels, uint64_t seq) {
   catch_up_reads_ = channels.size();
   caught_up_.clear();
   for (const std::string& channel : channels) {
-    commands_->command({"EVAL", redis_scripts::kHistory, "2", history_key(channel), evicted_key(channel), "0"},
+    commands_->command({"EVAL", redis_scripts::kHistory, "3", history_key(channel), evicted_key(channel),
+                        last_key(channel), "0", last_id_ttl()},
                        [this, alive = std::weak_ptr<bool>(alive_), channel, seq](redisReply* reply) {
                          if (alive.expired() || state_ != State::syncing) return;
                          const auto fetched = read_channel_history(reply);
@@ -301,13 +305,17 @@ void RedisBroker::send_publish(std::shared_ptr<core::Message> message, PublishDo
   const std::string max = std::to_string(limits_.max_messages);
   const std::string ttl = std::to_string(std::max<int64_t>(limits_.ttl_ms, 1));
   commands_->command(
-      {"EVAL", redis_scripts::kPublish, "4", redis_scripts::kEpochKey, redis_scripts::kSeqKey,
-       history_key(message->channel), evicted_key(message->channel), ids_.run_token(), message->channel,
-       message->event, message->data, time, max, ttl},
+      {"EVAL", redis_scripts::kPublish, "5", redis_scripts::kEpochKey, redis_scripts::kSeqKey,
+       history_key(message->channel), evicted_key(message->channel), last_key(message->channel), ids_.run_token(),
+       message->channel, message->event, message->data, time, max, ttl, last_id_ttl()},
       [this, alive = std::weak_ptr<bool>(alive_), message, done = std::move(done), retry](redisReply* reply) mutable {
         if (alive.expired()) return;
         on_published(reply, std::move(message), std::move(done), retry);
       });
+}
+
+std::string RedisBroker::last_id_ttl() const {
+  return std::to_string(std::max({limits_.last_id_ttl_ms, limits_.ttl_ms, int64_t{1}}));
 }
 
 void RedisBroker::on_published(redisReply* reply, std::shared_ptr<core::Message> message, PublishDone done,
@@ -382,7 +390,8 @@ void RedisBroker::read_history(const std::string& channel, const core::Cursor& c
   const uint64_t asked_at = seen_seq_;
   heard_log_.read_sent(asked_at);
   BrokerStats::add(stats_->history_reads_total);
-  commands_->command({"EVAL", redis_scripts::kHistory, "2", history_key(channel), evicted_key(channel), from},
+  commands_->command({"EVAL", redis_scripts::kHistory, "3", history_key(channel), evicted_key(channel),
+                      last_key(channel), from, last_id_ttl()},
                      [this, alive = std::weak_ptr<bool>(alive_), channel, cursor, asked_at, done = std::move(done)](
                          redisReply* reply) {
                        if (!alive.expired()) answer_read(reply, channel, cursor, asked_at, done);
@@ -397,6 +406,7 @@ void RedisBroker::answer_read(redisReply* reply, const std::string& channel, con
     if (reply) PW_LOG(warn, where_, ": reading the history of ", channel, " failed: ", error_of(reply));
     replay = unreadable(cursor);
   } else {
+    if (!fetched->known) BrokerStats::add(stats_->unknown_channel_reads_total);
     const std::vector<core::MessagePtr> later = heard_log_.of(channel, fetched->seq);
     replay = replay_from({channel, *fetched, later, seen_seq_, ids_, limits_}, cursor, util::wall_ms(), util::steady_ms());
   }

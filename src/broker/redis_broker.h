@@ -128,6 +128,7 @@ class RedisBroker final : public Broker {
                    ReplayDone done);
   core::Replay unreadable(const core::Cursor& cursor) const;
   void send_publish(std::shared_ptr<core::Message> message, PublishDone done, bool retry);
+  std::string last_id_ttl() const;  // ms, as the scripts take it: never shorter than the history's
   void on_published(redisReply* reply, std::shared_ptr<core::Message> message, PublishDone done, bool retry);
   // With Sentinels, a publish counts once a replica has it too (WAIT).
   void await_replica(std::shared_ptr<core::Message> message, PublishDone done);

@@ -26,12 +26,15 @@ std::optional<RedisState> read_state(const redisReply* reply) {
 }
 
 std::optional<RedisChannelHistory> read_channel_history(const redisReply* reply) {
-  if (!reply || reply->type != REDIS_REPLY_ARRAY || reply->elements != 4) return std::nullopt;
+  if (!reply || reply->type != REDIS_REPLY_ARRAY || reply->elements != 5) return std::nullopt;
   const auto seq = number_of(reply->element[1]);
   const auto evicted = number_of(reply->element[2]);
-  const redisReply* list = reply->element[3];
-  if (!is_text(reply->element[0]) || !seq || !evicted || list->type != REDIS_REPLY_ARRAY) return std::nullopt;
-  RedisChannelHistory history{text_of(reply->element[0]), *seq, *evicted, {}};
+  const bool known = !(is_text(reply->element[3]) && reply->element[3]->len == 0);
+  const auto last = known ? number_of(reply->element[3]) : seq;
+  const redisReply* list = reply->element[4];
+  if (!is_text(reply->element[0]) || !seq || !evicted || !last || *last > *seq || list->type != REDIS_REPLY_ARRAY)
+    return std::nullopt;
+  RedisChannelHistory history{text_of(reply->element[0]), *seq, *evicted, *last, known, {}};
   history.entries.reserve(list->elements);
   for (size_t i = 0; i < list->elements; ++i) {
     if (!is_text(list->element[i])) return std::nullopt;
@@ -68,10 +71,13 @@ core::Replay replay_from(const ReplaySource& source, const core::Cursor& cursor,
   // A stream's cursor is a place in the one sequence, not a message of this
   // channel: what this channel lost after it is what Redis says it let go.
   const bool stream_place = cursor.scope == core::CursorScope::stream && cursor.kind == core::Cursor::Kind::after;
-  if (kept.empty()) {  // as a channel with nothing kept: everything before now may be gone
-    core::History empty(source.limits, stream_place ? evicted : source.heard_through);
-    return stream_place ? empty.replay_after_place(cursor.seq, evicted, steady_now_ms)
-                        : empty.replay(cursor, steady_now_ms);
+  if (kept.empty() && stream_place) {
+    core::History empty(source.limits, evicted);
+    return empty.replay_after_place(cursor.seq, evicted, steady_now_ms);
+  }
+  if (kept.empty()) {  // what the channel had up to its last seq is gone, and nothing after it
+    core::History empty(source.limits, std::min(source.fetched.last, source.heard_through), source.heard_through);
+    return empty.replay(cursor, steady_now_ms);
   }
   core::History history(source.limits, std::max(evicted, kept.front()->seq - 1));
   for (core::MessagePtr& message : kept) {

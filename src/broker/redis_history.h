@@ -23,11 +23,16 @@ std::optional<RedisState> read_state(const redisReply* reply);
 
 // One channel's history as Redis answered it (redis_scripts::kHistory),
 // checked: the sequence when it was read, the highest seq the channel
-// dropped, and its entries, oldest first. Views into the reply.
+// dropped, the highest it may have had, and its entries, oldest first.
+// Views into the reply.
 struct RedisChannelHistory {
   std::string_view epoch;  // empty: Redis has no id space (it was emptied)
   uint64_t seq = 0;
   uint64_t evicted = 0;
+  // The channel's newest seq; `seq` when Redis had no record of the channel
+  // (new, or forgotten: all of it up to now may be gone).
+  uint64_t last = 0;
+  bool known = false;  // Redis had a record of the channel's last seq
   std::vector<RedisEntry> entries;
 };
 

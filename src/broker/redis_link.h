@@ -1,21 +1,25 @@
 #pragma once
-#include <hiredis/async.h>
+#include <hiredis/hiredis.h>
 #include <uv.h>
 
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "broker/broker_stats.h"
 #include "broker/redis_url.h"
+#include "tls/client_context.h"
 
 namespace pushwire::broker {
 
-// One connection to Redis, driven by a libuv loop through hiredis's
-// asynchronous API. Replies arrive on the loop's thread. When the connection
+// One connection to Redis on a libuv loop. Commands go out in RESP (hiredis's
+// formatter) and replies are parsed by hiredis's reply reader; the bytes
+// travel over TCP or, for rediss://, over pushwire's own TLS client (hiredis
+// 0.14 has none). Replies arrive on the loop's thread. When the connection
 // ends, every command still waiting is answered with nullptr, and on_down
 // says why (unless close() ended it). Each command's round trip is counted
 // in `stats`.
@@ -43,17 +47,40 @@ class RedisLink {
   int64_t waiting_since_ms() const { return sent_us_.empty() ? 0 : sent_us_.front() / 1000; }
 
  private:
-  static void on_connect(const redisAsyncContext* context, int status);
-  static void on_disconnect(const redisAsyncContext* context, int status);
+  struct Socket;  // the libuv handle, freed when libuv has let go of it
+  struct Waiting {
+    std::shared_ptr<OnReply> on_reply;  // shared: it may end the link while it runs
+    bool every_reply;                   // a subscription: it stays for what follows
+  };
+
+  void send(const std::vector<std::string_view>& args, OnReply on_reply, bool every_reply);
+  void on_connected(int status);
+  void on_read(std::string_view bytes);
+  void take_replies(std::string_view bytes);
+  void flush();
+  void write(std::string wire);
+  void on_written(int status);
+  // The connection failed: answers what waits, then says why.
+  void fail(const std::string& why);
+  // Closes the socket and answers every command still waiting with nullptr.
+  void end();
   void down(const std::string& why);
 
   uv_loop_t* loop_;
   RedisEndpoint endpoint_;
   BrokerStats& stats_;
   OnDown on_down_;
-  redisAsyncContext* context_ = nullptr;
+  redisReader* reader_;
+  Socket* socket_ = nullptr;
+  std::unique_ptr<tls::ClientContext> tls_context_;  // with rediss://
+  std::unique_ptr<tls::ClientStream> tls_;
+  bool ready_ = false;  // connected, and the TLS handshake (if any) done
+  size_t writes_in_flight_ = 0;
+  std::string unsent_;  // commands in RESP, written when ready and no write is in flight (one write for many)
+  std::deque<Waiting> waiting_;  // in the order the commands went out: replies come in that order
   bool closing_ = false;
   std::deque<int64_t> sent_us_;  // of the commands waiting, oldest first (replies come in order)
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // expires when the link is destroyed
 };
 
 }  // namespace pushwire::broker

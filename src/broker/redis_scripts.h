@@ -10,13 +10,18 @@ inline constexpr std::string_view kSeqKey = "pushwire:seq";      // last seq giv
 // pushwire:replid: the replication id of the Redis that last answered kState
 inline constexpr std::string_view kHistoryPrefix = "pushwire:h:";  // + channel: list of entries
 inline constexpr std::string_view kEvictedPrefix = "pushwire:e:";  // + channel: highest seq dropped
+// + channel: the channel's newest seq, or where the sequence stood when the
+// channel was first read (nothing known before that). It outlives the
+// history (--redis-last-id-ttl after the last publish or read), so that a
+// cursor at or after it is known to have missed nothing.
+inline constexpr std::string_view kLastPrefix = "pushwire:l:";
 inline constexpr std::string_view kAnnouncements = "pushwire:messages";  // pub/sub channel (also in the scripts)
 
 // Publishes one message atomically: checks that the id space is still the
 // one this server knows, takes the next seq, keeps the entry (bounded by
 // count, the keys expiring with the TTL), announces it, and returns the seq.
-// KEYS: epoch, seq, history, evicted.
-// ARGV: epoch, channel, event, data, time_ms, max_messages, ttl_ms.
+// KEYS: epoch, seq, history, evicted, last.
+// ARGV: epoch, channel, event, data, time_ms, max_messages, ttl_ms, last_ttl_ms.
 // An error reply starting with PUSHWIRE_EPOCH means: resynchronise first.
 inline constexpr std::string_view kPublish = R"lua(
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then
@@ -36,6 +41,7 @@ else
   redis.call('SET', KEYS[4], seq)
 end
 redis.call('PEXPIRE', KEYS[4], ARGV[7])
+redis.call('SET', KEYS[5], seq, 'PX', ARGV[8])
 redis.call('PUBLISH', 'pushwire:messages', ARGV[1] .. '|' .. ARGV[2] .. '|' .. entry)
 return seq
 )lua";
@@ -69,12 +75,22 @@ return {epoch, tostring(seq)}
 
 // One channel's history as of one point of the sequence, read atomically
 // with that point, so that every announcement after it is one the caller
-// has not been answered: {epoch, seq, highest seq dropped, {entries from
-// ARGV[1] (0: all, -1: the newest only) to the end}}.
-// KEYS: history, evicted.
+// has not been answered: {epoch, seq, highest seq dropped, the channel's
+// last seq ('' when Redis had none: it is set to seq then), {entries from
+// ARGV[1] (0: all, -1: the newest only) to the end}}. The last seq's key is
+// kept ARGV[2] ms longer.
+// KEYS: history, evicted, last.
 inline constexpr std::string_view kHistory = R"lua(
-return {redis.call('GET', 'pushwire:epoch') or '', redis.call('GET', 'pushwire:seq') or '0',
-        redis.call('GET', KEYS[2]) or '0', redis.call('LRANGE', KEYS[1], ARGV[1], -1)}
+local seq = redis.call('GET', 'pushwire:seq') or '0'
+local last = redis.call('GET', KEYS[3])
+if last then
+  redis.call('PEXPIRE', KEYS[3], ARGV[2])
+else
+  redis.call('SET', KEYS[3], seq, 'PX', ARGV[2])
+  last = ''
+end
+return {redis.call('GET', 'pushwire:epoch') or '', seq, redis.call('GET', KEYS[2]) or '0', last,
+        redis.call('LRANGE', KEYS[1], ARGV[1], -1)}
 )lua";
 
 }  // namespace pushwire::broker::redis_scripts

@@ -6,6 +6,7 @@ namespace pushwire::broker {
 
 namespace {
 constexpr std::string_view kScheme = "redis://";
+constexpr std::string_view kTlsScheme = "rediss://";
 
 // The URL as typed, with whatever stands between "://" (or the start) and the
 // last '@' before the path replaced: an error must not print a password.
@@ -19,6 +20,7 @@ std::string without_credentials(std::string_view url) {
 }
 
 constexpr std::string_view kSentinelScheme = "redis+sentinel://";
+constexpr std::string_view kTlsSentinelScheme = "rediss+sentinel://";
 constexpr uint16_t kSentinelPort = 26379;
 
 std::string address_text(const std::string& host, uint16_t port) {
@@ -47,7 +49,7 @@ std::string parse_address(std::string_view text, RedisEndpoint::Address& address
 }  // namespace
 
 std::string RedisEndpoint::display() const {
-  std::string url(sentinels.empty() ? kScheme : kSentinelScheme);
+  std::string url(sentinels.empty() ? (tls ? kTlsScheme : kScheme) : (tls ? kTlsSentinelScheme : kSentinelScheme));
   if (!user.empty() || !password.empty()) url += user + (password.empty() ? "@" : ":***@");
   if (sentinels.empty()) {
     url += address_text(host, port);
@@ -66,10 +68,14 @@ std::optional<RedisEndpoint> parse_redis_url(std::string_view url, std::string& 
             "redis+sentinel://127.0.0.1:26379/mymaster: " + why;
     return std::nullopt;
   };
-  const bool sentinel = url.starts_with(kSentinelScheme);
-  if (!sentinel && !url.starts_with(kScheme)) return fail("it must begin with redis:// or redis+sentinel://");
-  std::string_view rest = url.substr(sentinel ? kSentinelScheme.size() : kScheme.size());
   RedisEndpoint endpoint;
+  const size_t scheme_end = url.find("://");
+  const std::string_view scheme = url.substr(0, scheme_end == std::string_view::npos ? 0 : scheme_end + 3);
+  const bool sentinel = scheme == kSentinelScheme || scheme == kTlsSentinelScheme;
+  endpoint.tls = scheme == kTlsScheme || scheme == kTlsSentinelScheme;
+  if (!sentinel && !endpoint.tls && scheme != kScheme)
+    return fail("it must begin with redis://, rediss://, redis+sentinel:// or rediss+sentinel://");
+  std::string_view rest = url.substr(scheme.size());
 
   std::string_view path;
   if (const size_t slash = rest.find('/'); slash != std::string_view::npos) {

@@ -12,7 +12,8 @@ namespace pushwire::broker {
 //   redis+sentinel://[[USER]:PASSWORD@]HOST[:PORT][,HOST[:PORT]...]/MASTER[/DB]
 // (HOST may be an IPv6 address in brackets). In the second, the hosts are
 // Sentinels (port 26379 unless given) to ask where the master named MASTER
-// is; USER and PASSWORD are for the master.
+// is; USER and PASSWORD are for the master. rediss:// and
+// rediss+sentinel:// are the same over TLS (to the Sentinels too).
 struct RedisEndpoint {
   struct Address {
     std::string host;
@@ -25,6 +26,8 @@ struct RedisEndpoint {
   int db = 0;
   std::vector<Address> sentinels;  // none: connect to host:port
   std::string master_name;
+  bool tls = false;     // rediss: the server's certificate is verified
+  std::string ca_file;  // with tls: the CAs to trust (PEM); empty: the system's
 
   // The URL without its password, for logs and errors.
   std::string display() const;

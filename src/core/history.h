@@ -24,6 +24,10 @@ struct HistoryLimits {
   size_t max_messages = 100;
   int64_t ttl_ms = 300'000;
   size_t max_total_bytes = size_t{256} << 20;  // all channels together (ChannelHistories)
+  // With Redis: how long a channel's newest seq is remembered after its last
+  // publish or read, so that a cursor at it is not taken for one that missed
+  // messages once the history itself has expired.
+  int64_t last_id_ttl_ms = 86'400'000;
 };
 
 // The messages one channel keeps, oldest first, bounded in count and age.

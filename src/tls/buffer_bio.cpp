@@ -1,5 +1,7 @@
 #include "tls/buffer_bio.h"
 
+#include <openssl/err.h>
+
 #include <algorithm>
 
 namespace pushwire::tls {
@@ -57,6 +59,12 @@ const BIO_METHOD* method() {
 }
 
 }  // namespace
+
+BufferIoScope::BufferIoScope(BufferIo& io, std::string_view input, std::string* output) : io_(io) {
+  io_.input = input;
+  io_.output = output;
+  ERR_clear_error();  // OpenSSL's error queue is per thread: start clean
+}
 
 BIO* make_buffer_bio(BufferIo* io) {
   BIO* bio = BIO_new(method());

@@ -15,6 +15,18 @@ struct BufferIo {
   std::string* output = nullptr;  // what OpenSSL writes is appended here
 };
 
+// Points `io` at one SSL call's input and output, and away again after it.
+class BufferIoScope {
+ public:
+  BufferIoScope(BufferIo& io, std::string_view input, std::string* output);
+  ~BufferIoScope() { io_ = {}; }
+  BufferIoScope(const BufferIoScope&) = delete;
+  BufferIoScope& operator=(const BufferIoScope&) = delete;
+
+ private:
+  BufferIo& io_;
+};
+
 // A BIO over `io`, which must outlive it. Reading with no input left and
 // writing without an output string ask OpenSSL to retry, like a socket that
 // would block.

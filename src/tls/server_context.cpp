@@ -3,6 +3,7 @@
 #include <openssl/err.h>
 #include <openssl/x509.h>
 
+#include "tls/openssl_errors.h"
 #include "tls/tls_stream.h"
 
 namespace pushwire::tls {
@@ -25,17 +26,6 @@ int select_protocol(SSL*, const unsigned char** out, unsigned char* out_length, 
     return SSL_TLSEXT_ERR_NOACK;  // nothing in common: go on without ALPN, as HTTP/1.1
   *out = chosen;
   return SSL_TLSEXT_ERR_OK;
-}
-
-std::string openssl_errors() {
-  std::string text;
-  while (const unsigned long code = ERR_get_error()) {
-    char line[256];
-    ERR_error_string_n(code, line, sizeof line);
-    if (!text.empty()) text += "; ";
-    text += line;
-  }
-  return text.empty() ? "unknown OpenSSL error" : text;
 }
 
 SSL_CTX* make_context(const TlsFiles& files, bool offer_http2, std::string& error) {

@@ -11,20 +11,6 @@ namespace pushwire::tls {
 namespace {
 std::atomic<uint64_t> g_handshake_failures{0};
 
-// Points the BIO at one call's input and output, and away again after it.
-class IoScope {
- public:
-  IoScope(BufferIo& io, std::string_view input, std::string* output) : io_(io) {
-    io_.input = input;
-    io_.output = output;
-    ERR_clear_error();  // OpenSSL's error queue is per thread: start clean
-  }
-  ~IoScope() { io_ = {}; }
-
- private:
-  BufferIo& io_;
-};
-
 std::string openssl_reason() {
   const unsigned long code = ERR_get_error();
   if (code == 0) return "connection ended";
@@ -49,7 +35,7 @@ uint64_t TlsStream::handshake_failures() { return g_handshake_failures.load(std:
 
 bool TlsStream::receive(std::string_view bytes, std::string& inner, std::string& reply) {
   if (failed_) return false;
-  IoScope scope(io_, bytes, &reply);
+  BufferIoScope scope(io_, bytes, &reply);
   if (!established_) {
     const int result = SSL_do_handshake(ssl_);
     if (result != 1) return waits_for_input(result, "handshake");
@@ -83,14 +69,14 @@ bool TlsStream::seal(std::span<const net::OutChunk> chunks, std::string& wire) {
     for (const net::OutChunk& chunk : chunks) gathered.append(chunk.data, chunk.size);
     plain = gathered;
   }
-  IoScope scope(io_, {}, &wire);
+  BufferIoScope scope(io_, {}, &wire);
   size_t written = 0;
   return SSL_write_ex(ssl_, plain.data(), plain.size(), &written) == 1 && written == plain.size();
 }
 
 void TlsStream::finish(std::string& wire) {
   if (!established_ || failed_) return;
-  IoScope scope(io_, {}, &wire);
+  BufferIoScope scope(io_, {}, &wire);
   SSL_shutdown(ssl_);
 }
 

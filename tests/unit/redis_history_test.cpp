@@ -43,9 +43,11 @@ std::string entry(uint64_t seq, int64_t time_ms = kNow) {
   return std::to_string(seq) + "|" + std::to_string(time_ms) + "|message|d" + std::to_string(seq);
 }
 
-// Redis's answer for a channel at sequence point `seq` that dropped through `evicted`.
-Reply history_reply(uint64_t seq, uint64_t evicted, const std::vector<std::string>& entries) {
-  std::string resp = "*4\r\n" + bulk("ep") + bulk(std::to_string(seq)) + bulk(std::to_string(evicted));
+// Redis's answer for a channel at sequence point `seq` that dropped through
+// `evicted` and had its newest message at `last` ("": Redis had no record).
+Reply history_reply(uint64_t seq, uint64_t evicted, const std::vector<std::string>& entries,
+                    const std::string& last = "0") {
+  std::string resp = "*5\r\n" + bulk("ep") + bulk(std::to_string(seq)) + bulk(std::to_string(evicted)) + bulk(last);
   resp += "*" + std::to_string(entries.size()) + "\r\n";
   for (const std::string& e : entries) resp += bulk(e);
   return parse(resp);
@@ -80,6 +82,17 @@ TEST(RedisHistory, ReadsAChannelAndRefusesABrokenEntry) {
   EXPECT_EQ(read->entries[1].data, "d7");
   EXPECT_FALSE(read_channel_history(history_reply(9, 3, {entry(4), "not an entry"}).get()));
   EXPECT_FALSE(read_channel_history(parse("*3\r\n" + bulk("ep") + bulk("1") + bulk("0")).get()));
+  EXPECT_FALSE(read_channel_history(history_reply(9, 3, {}, "10").get())) << "a last seq beyond the sequence";
+  EXPECT_FALSE(read_channel_history(history_reply(9, 3, {}, "x").get()));
+}
+
+TEST(RedisHistory, AChannelRedisHadNoRecordOfMayHaveHadAnythingUpToTheRead) {
+  const Reply reply = history_reply(9, 0, {}, "");
+  const auto read = read_channel_history(reply.get());
+  ASSERT_TRUE(read);
+  EXPECT_FALSE(read->known);
+  EXPECT_EQ(read->last, 9u);
+  EXPECT_TRUE(read_channel_history(history_reply(9, 0, {}, "4").get())->known);
 }
 
 TEST(RedisHistory, ReplayAddsWhatWasHeardAfterTheReadAndNothingTwice) {
@@ -121,10 +134,32 @@ TEST(RedisHistory, ReplaySignalsAGapForDroppedAndExpiredMessages) {
 }
 
 TEST(RedisHistory, ReplayOfAChannelWithNothingKeptGoesOnFromWhatWasHeard) {
-  const Reply reply = history_reply(30, 0, {});
+  const Reply reply = history_reply(30, 0, {}, "");
   const auto fetched = read_channel_history(reply.get());
   const ReplaySource source{"c", *fetched, {}, 25, kIds, kLimits};
   const auto replay = replay_from(source, Cursor::parse(nullptr, kIds), kNow, 0);
   EXPECT_TRUE(replay.messages.empty());
   EXPECT_EQ(replay.resume_after, 25u);
+}
+
+// Other channels moved on past a cursor at this channel's last message: it
+// missed nothing and waits, while a cursor before that message missed it.
+TEST(RedisHistory, ReplayOfAChannelWithNothingKeptKnowsWhatItLost) {
+  const Reply reply = history_reply(30, 0, {}, "12");
+  const auto fetched = read_channel_history(reply.get());
+  const ReplaySource source{"c", *fetched, {}, 28, kIds, kLimits};
+  for (const uint64_t at : {12, 20}) {
+    const std::string since = kIds.make_id(at);
+    const auto waits = replay_from(source, Cursor::parse(&since, kIds), kNow, 0);
+    EXPECT_FALSE(waits.gap) << at;
+    EXPECT_TRUE(waits.messages.empty());
+    EXPECT_EQ(waits.resume_after, 28u);
+  }
+  const std::string before = kIds.make_id(11);
+  EXPECT_TRUE(replay_from(source, Cursor::parse(&before, kIds), kNow, 0).gap);
+  const Reply unknown = history_reply(30, 0, {}, "");
+  const auto forgotten = read_channel_history(unknown.get());
+  const std::string since = kIds.make_id(20);
+  const ReplaySource unknown_source{"c", *forgotten, {}, 28, kIds, kLimits};
+  EXPECT_TRUE(replay_from(unknown_source, Cursor::parse(&since, kIds), kNow, 0).gap);
 }

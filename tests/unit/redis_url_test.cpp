@@ -74,7 +74,7 @@ TEST(RedisUrl, DisplayHidesThePassword) {
 }
 
 TEST(RedisUrl, AnErrorNeverEchoesThePassword) {
-  for (const char* url : {"redis://app:hunter2@cache.local:notaport", "rediss://:hunter2@cache.local",
+  for (const char* url : {"redis://app:hunter2@cache.local:notaport", "redis-tls://:hunter2@cache.local",
                           "redis://app:hunter2@[::1:6379", "redis://app:hunter2@/0", "redis://:hunter2@h:1/x"}) {
     const std::string error = parse_error(url);
     EXPECT_EQ(error.find("hunter2"), std::string::npos) << error;
@@ -100,4 +100,22 @@ TEST(RedisUrl, SentinelsAndTheMasterName) {
   EXPECT_NE(parse_error("redis+sentinel://10.0.0.1,/m").find("host is missing"), std::string::npos);
   EXPECT_NE(parse_error("redis+sentinel://10.0.0.1:0/m").find("port"), std::string::npos);
   EXPECT_NE(parse_error("redis+sentinel://10.0.0.1/m/x").find("database"), std::string::npos);
+}
+
+TEST(RedisUrl, RedissIsTheSameOverTls) {
+  std::string error;
+  const auto direct = parse_redis_url("rediss://:pw@cache.example.com:6380/1", error);
+  ASSERT_TRUE(direct) << error;
+  EXPECT_TRUE(direct->tls);
+  EXPECT_EQ(direct->host, "cache.example.com");
+  EXPECT_EQ(direct->port, 6380);
+  EXPECT_EQ(direct->display(), "rediss://:***@cache.example.com:6380/1");
+  EXPECT_FALSE(parse_redis_url("redis://cache.example.com", error)->tls);
+
+  const auto sentinels = parse_redis_url("rediss+sentinel://10.0.0.1,10.0.0.2/cache", error);
+  ASSERT_TRUE(sentinels) << error;
+  EXPECT_TRUE(sentinels->tls);
+  EXPECT_EQ(sentinels->sentinels.size(), 2u);
+  EXPECT_EQ(sentinels->display(), "rediss+sentinel://10.0.0.1:26379,10.0.0.2:26379/cache");
+  EXPECT_NE(parse_error("redisss://h").find("rediss://"), std::string::npos);
 }

@@ -59,9 +59,9 @@ async function waitUntilServing(port, timeoutMs = 5000) {
 /**
  * A redis-server of its own for a test; `stop()` and `start()` take it down
  * and bring it back on the same port (empty, as a restart without
- * persistence leaves it).
+ * persistence leaves it). `extraArgs` go to redis-server as well.
  */
-export async function startRedis(t) {
+export async function startRedis(t, extraArgs = []) {
   const found = spawnSync('redis-server', ['--version'], { encoding: 'utf8' });
   assert.ok(!found.error, 'redis-server is not installed (make test installs it: apt-get install redis-server)');
   const port = await freePort();
@@ -71,7 +71,7 @@ export async function startRedis(t) {
     child: null,
     async start() {
       this.child = spawnRedisProcess('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '',
-        '--appendonly', 'no', '--loglevel', 'warning']);
+        '--appendonly', 'no', '--loglevel', 'warning', ...extraArgs]);
       await waitUntilServing(port);
     },
     // SIGSTOP / SIGCONT: it keeps its connections but answers nothing.
