@@ -6,24 +6,13 @@
 //       a Markdown table per scenario: the median of each figure over the
 //       runs, and the ratio of pushwire's figures to each baseline's
 import fs from 'node:fs';
+import { duration, megabytes, median, num } from './report_format.mjs';
 
 const args = process.argv.slice(2);
 const opt = (name) => {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : undefined;
 };
-
-const num = (x, digits = 0) =>
-  x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-
-function duration(us) {
-  if (!Number.isFinite(us) || us <= 0) return '–';
-  if (us < 1000) return `${num(us)} µs`;
-  if (us < 1e6) return `${num(us / 1000, us < 10000 ? 2 : 1)} ms`;
-  return `${num(us / 1e6, 2)} s`;
-}
-
-const megabytes = (kb) => `${num(kb / 1024, 1)} MB`;
 
 function loss(r) {
   if (!r.expected) return r.lost ? num(r.lost) : '0';
@@ -55,13 +44,6 @@ function line(r) {
   return `${num(r.delivered_per_s)} msg/s delivered, loss ${loss(r)}, dup ${num(r.dup)}, ` +
     `p50 ${duration(r.p50_us)}, p99 ${duration(r.p99_us)}, max ${duration(r.max_us)}, ` +
     `server ${num(r.server_cpu_us_per_delivery, 2)} µs CPU/msg, RSS ${megabytes(r.server_rss_after_kb)}${tail}`;
-}
-
-function median(values) {
-  const v = values.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
-  if (!v.length) return NaN;
-  const mid = v.length >> 1;
-  return v.length % 2 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
 }
 
 // The per-figure median over the runs of one server in one scenario.

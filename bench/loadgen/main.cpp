@@ -125,7 +125,8 @@ class Bench {
     subs_.reserve(size_t(n));
     for (int i = 0; i < n; i++)
       subs_.push_back(
-          std::make_unique<Subscriber>(run_, i % opt_.channels, sources_[size_t(i) % sources_.size()]));
+          std::make_unique<Subscriber>(run_, i % opt_.channels, opt_.sub_urls[size_t(i) % opt_.sub_urls.size()],
+                                       sources_[size_t(i) % sources_.size()]));
     int64_t start = mono_ns();
     int64_t deadline = start + int64_t(opt_.connect_timeout * 1e9);
     int64_t next_progress = start + 2'000'000'000LL;
@@ -251,6 +252,8 @@ class Bench {
       if (sample_processes(opt_.server_pids, server1, error)) {
         result_.server_measured = true;
         result_.server_cpu_seconds = server1.cpu_seconds - server0.cpu_seconds;
+        for (size_t i = 0; i < server1.cpu_seconds_each.size(); i++)
+          result_.server_cpu_seconds_each.push_back(server1.cpu_seconds_each[i] - server0.cpu_seconds_each[i]);
         result_.server_rss_after_kb = server1.rss_kb;
         double wall = seconds(t_end - t0);
         if (wall > 0) result_.server_cpu_pct = 100 * result_.server_cpu_seconds / wall;

@@ -32,6 +32,8 @@ URL templates replace {channel}; hosts must be numeric IPv4 (or localhost).
 
 Subscribers
   --sub-url URL             subscriber URL, ws://... or http://... (required)
+  --also-sub-url URL        the same path on another server (repeatable): subscribers
+                            alternate between the servers
   --technique T             ws | sse | stream | longpoll (default ws for ws:// URLs)
   -n, --subscribers N       subscriber connections (default 100)
   --channels K              subscribers spread round-robin over K channels (default 1)
@@ -143,6 +145,10 @@ bool parse_options(int argc, char** argv, Options& opt, std::string& error, bool
       {"--channels", integer(opt.channels, 1)},
       {"--channel-prefix", text(opt.channel_prefix)},
       {"--header", list(opt.sub_headers)},
+      {"--also-sub-url", Setter([&opt](const std::string& v) {
+         opt.also_sub_url_texts.push_back(v);
+         return true;
+       })},
       {"--lp-since-param", text(opt.since_param)},
       {"--pub-url", text(opt.pub_url_text)},
       {"--rate", real(opt.rate, 0.001)},
@@ -221,6 +227,16 @@ bool parse_options(int argc, char** argv, Options& opt, std::string& error, bool
     error = std::string("technique ") + technique_name(opt.technique) + " does not fit URL scheme " +
             opt.sub_url.scheme;
     return false;
+  }
+  opt.sub_urls = {opt.sub_url};
+  for (const std::string& text : opt.also_sub_url_texts) {
+    Url url;
+    if (!parse_url(text, url, error)) return false;
+    if (url.scheme != opt.sub_url.scheme || url.target != opt.sub_url.target) {
+      error = "--also-sub-url " + text + " must differ from --sub-url only in host and port";
+      return false;
+    }
+    opt.sub_urls.push_back(url);
   }
   if (pub_ack != "ref" && pub_ack != "none") {
     error = "--pub-ack must be ref or none";

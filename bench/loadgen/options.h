@@ -14,6 +14,8 @@ struct Options {
   // Subscribers
   std::string sub_url_text;
   Url sub_url;
+  std::vector<std::string> also_sub_url_texts;
+  std::vector<Url> sub_urls;  // sub_url, then the --also-sub-url servers: subscribers alternate over them
   Technique technique = Technique::kWebSocket;
   int subscribers = 100;
   int channels = 1;

@@ -43,7 +43,8 @@ bool sample_processes(const std::vector<int>& pids, ProcSample& out, std::string
       if (i == 14) utime = std::strtoull(field.c_str(), nullptr, 10);
       if (i == 15) stime = std::strtoull(field.c_str(), nullptr, 10);
     }
-    out.cpu_seconds += double(utime + stime) / ticks;
+    out.cpu_seconds_each.push_back(double(utime + stime) / ticks);
+    out.cpu_seconds += out.cpu_seconds_each.back();
     size_t at = status.find("VmRSS:");
     if (at != std::string::npos) out.rss_kb += std::strtol(status.c_str() + at + 6, nullptr, 10);
   }

@@ -7,6 +7,7 @@
 
 struct ProcSample {
   double cpu_seconds = 0;  // utime + stime, summed over the processes
+  std::vector<double> cpu_seconds_each;  // the same, per process, in the order given
   long rss_kb = 0;         // VmRSS, summed
 };
 

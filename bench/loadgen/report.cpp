@@ -45,6 +45,15 @@ class JsonObject {
   JsonObject& field(const char* name, long value) { return raw(name, std::to_string(value)); }
   JsonObject& field(const char* name, int value) { return raw(name, std::to_string(value)); }
   JsonObject& field(const char* name, bool value) { return raw(name, value ? "true" : "false"); }
+  JsonObject& field(const char* name, const std::vector<double>& values) {
+    std::string list = "[";
+    for (double value : values) {
+      char buf[40];
+      std::snprintf(buf, sizeof buf, "%s%.6g", list.size() > 1 ? "," : "", value);
+      list += buf;
+    }
+    return raw(name, list + "]");
+  }
   std::string text() const { return body_ + "}"; }
 
  private:
@@ -126,6 +135,7 @@ std::string to_json(const Result& r) {
   j.field("server_measured", r.server_measured);
   j.field("server_cpu_s", r.server_cpu_seconds).field("server_cpu_pct", r.server_cpu_pct);
   j.field("server_cpu_us_per_delivery", r.server_cpu_us_per_delivery);
+  j.field("server_cpu_s_each", r.server_cpu_seconds_each);
   j.field("server_rss_before_kb", r.server_rss_before_kb).field("server_rss_after_kb", r.server_rss_after_kb);
   j.field("bytes_per_conn", r.bytes_per_connection);
   j.field("disconnects", r.disconnects)

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 struct Result {
   std::string label;
@@ -25,6 +26,7 @@ struct Result {
   double loadgen_cpu_seconds = 0, loadgen_cpu_pct = 0;
   bool server_measured = false;
   double server_cpu_seconds = 0, server_cpu_us_per_delivery = 0, server_cpu_pct = 0;
+  std::vector<double> server_cpu_seconds_each;  // per --server-pid, in their order
   long server_rss_before_kb = 0, server_rss_after_kb = 0;
   double bytes_per_connection = 0;
   uint64_t disconnects = 0, reconnects = 0, poll_requests = 0, http_errors = 0, gap_signals = 0;

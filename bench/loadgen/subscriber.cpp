@@ -63,8 +63,8 @@ bool json_string_field(std::string_view body, std::string_view key, std::string&
 
 }  // namespace
 
-Subscriber::Subscriber(Run& run, int channel, const sockaddr_in& source)
-    : Conn(run.loop), run_(run), technique_(run.opt.technique), channel_(channel), source_(source) {}
+Subscriber::Subscriber(Run& run, int channel, const Url& server, const sockaddr_in& source)
+    : Conn(run.loop), run_(run), technique_(run.opt.technique), channel_(channel), server_(server), source_(source) {}
 
 void Subscriber::start() {
   if (phase_ == Phase::kWaiting) {
@@ -79,7 +79,7 @@ void Subscriber::start() {
   stream_tail_.clear();
   if (technique_ == Technique::kSse) sse_ = std::make_unique<SseParser>();
   std::string error;
-  if (!start_connect(run_.opt.sub_url.addr, &source_, error)) {
+  if (!start_connect(server_.addr, &source_, error)) {
     if (phase_ == Phase::kConnecting)
       fail_setup(error);
     else
@@ -143,7 +143,7 @@ void Subscriber::send_request() {
   std::string target = ch.sub_target;
   if (technique_ == Technique::kLongPoll && !cursor_.empty())
     target = with_query_param(target, opt.since_param, cursor_);
-  req += "GET " + target + " HTTP/1.1\r\nHost: " + opt.sub_url.host_port + "\r\n";
+  req += "GET " + target + " HTTP/1.1\r\nHost: " + server_.host_port + "\r\n";
   switch (technique_) {
     case Technique::kWebSocket:
       ws_key_ = ws::make_key();
@@ -195,7 +195,7 @@ void Subscriber::poll_again(int64_t delay_ns) {
       std::string error;
       response_.reset();
       connected_once_ = false;
-      if (!start_connect(run_.opt.sub_url.addr, &source_, error)) lose(error);
+      if (!start_connect(server_.addr, &source_, error)) lose(error);
     }
   });
 }

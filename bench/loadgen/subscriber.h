@@ -19,7 +19,7 @@ class Subscriber : public Conn {
  public:
   enum class Phase { kWaiting, kConnecting, kReady, kFailed, kLost };
 
-  Subscriber(Run& run, int channel, const sockaddr_in& source);
+  Subscriber(Run& run, int channel, const Url& server, const sockaddr_in& source);
 
   void start();
   // Gives up on a subscriber that did not become ready in time.
@@ -56,6 +56,7 @@ class Subscriber : public Conn {
   Run& run_;
   const Technique technique_;
   const int channel_;
+  const Url& server_;  // of run.opt.sub_urls
   const sockaddr_in source_;
   Phase phase_ = Phase::kWaiting;
   bool participant_ = false;
