@@ -220,7 +220,7 @@ TEST(Options, HelpExplainsEveryFlagWithItsDefault) {
         "--static DIR", "--max-pending-bytes N", "1048576", "--idle-timeout S", "(default: 60)",
         "--ws-deflate, --no-ws-deflate", "--log-level LEVEL", "(default: info)", "--config FILE", "-h, --help",
         "--static-max-bytes N", "(default: 67108864)", "--linger S", "(default: 2)", "--log-rate N", "(default: 10)",
-        "--version", "Example:"}) {
+        "--redis-ca FILE", "--redis-last-id-ttl S", "(default: 86400)", "--version", "Example:"}) {
     EXPECT_NE(help.find(text), std::string::npos) << "help lacks " << text;
   }
   size_t line_start = 0;
@@ -306,6 +306,18 @@ TEST(Options, TextValuesAreChecked) {
             std::string::npos);
   for (const char* level : {"error", "warn", "info", "debug"})
     EXPECT_EQ(parse_ok({"--log-level", level}).log_level, level);
+}
+
+TEST(Options, RedisTlsAndLastIdSettings) {
+  const auto tls = parse_ok({"--redis", "rediss://cache:6380", "--redis-ca", "/etc/redis-ca.pem",
+                             "--redis-last-id-ttl", "3600"});
+  EXPECT_EQ(tls.redis_ca, "/etc/redis-ca.pem");
+  EXPECT_EQ(tls.redis_last_id_ttl_s, 3600);
+  EXPECT_EQ(parse_ok({}).redis_last_id_ttl_s, 86400);
+  EXPECT_NE(parse_error({"--redis", "redis://cache", "--redis-ca", "/etc/redis-ca.pem"}).find("rediss://"),
+            std::string::npos);
+  EXPECT_NE(parse_error({"--redis-ca", "/etc/redis-ca.pem"}).find("--redis-ca is for TLS"), std::string::npos);
+  EXPECT_NE(parse_error({"--redis-last-id-ttl", "0"}).find("out of range"), std::string::npos);
 }
 
 TEST(OptionsConfig, EveryKey) {
