@@ -30,10 +30,8 @@ EOF
 }
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-build=${BUILD:-$root/build}
-pushwire_bin=${PUSHWIRE:-$build/pushwire}
-loadgen_bin=${LOADGEN:-$build/pushwire-loadgen}
-nginx_bin=${NGINX:-$(command -v nginx || echo /usr/sbin/nginx)}
+# shellcheck source=bench/common.sh
+. "$root/bench/common.sh"
 node_bin=${NODE:-$(command -v node || true)}
 
 runs=""
@@ -142,21 +140,6 @@ if [ ! -x "$loadgen_bin" ]; then
   loadgen_bin=$work/pushwire-loadgen
   g++ -std=c++20 -O2 "$root"/bench/loadgen/*.cpp -lcrypto -lpthread -o "$loadgen_bin"
 fi
-
-nchan_module=""
-for candidate in /usr/lib/nginx/modules/ngx_nchan_module.so /usr/share/nginx/modules/ngx_nchan_module.so; do
-  [ -f "$candidate" ] && nchan_module=$candidate && break
-done
-
-free_port() {
-  local port
-  while :; do
-    port=$((20000 + RANDOM % 10000))
-    if [ -z "$(ss -Hltn "sport = :$port" 2>/dev/null)" ]; then echo "$port"; return; fi
-  done
-}
-
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 # start_server NAME PORT LOG: sets server_pid (to signal) and measured_pid
 # (whose CPU and memory count), or returns 1 with a reason in LOG.

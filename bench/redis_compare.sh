@@ -27,10 +27,8 @@ EOF
 }
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-build=${BUILD:-$root/build}
-pushwire_bin=${PUSHWIRE:-$build/pushwire}
-loadgen_bin=${LOADGEN:-$build/pushwire-loadgen}
-nginx_bin=${NGINX:-$(command -v nginx || echo /usr/sbin/nginx)}
+# shellcheck source=bench/common.sh
+. "$root/bench/common.sh"
 redis_bin=${REDIS_SERVER:-$(command -v redis-server || echo /usr/bin/redis-server)}
 
 runs=3
@@ -65,10 +63,6 @@ done
 for program in "$pushwire_bin" "$loadgen_bin" "$redis_bin"; do
   [ -x "$program" ] || { echo "redis_compare.sh: $program is missing (make build; apt-get install redis-server)" >&2; exit 1; }
 done
-nchan_module=""
-for candidate in /usr/lib/nginx/modules/ngx_nchan_module.so /usr/share/nginx/modules/ngx_nchan_module.so; do
-  [ -f "$candidate" ] && nchan_module=$candidate && break
-done
 if [[ ",$servers," == *",nchan,"* ]] && { [ ! -x "$nginx_bin" ] || [ -z "$nchan_module" ]; }; then
   echo "redis_compare.sh: nginx or the nchan module is missing (apt-get install nginx-light libnginx-mod-nchan)" >&2
   exit 1
@@ -99,18 +93,10 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-free_port() {
-  local port
-  while :; do
-    port=$((20000 + RANDOM % 10000))
-    if [ -z "$(ss -Hltn "sport = :$port" 2>/dev/null)" ]; then echo "$port"; return; fi
-  done
-}
-
 wait_for_port() { # port pid
   for _ in $(seq 100); do
     kill -0 "$2" 2>/dev/null || return 1
-    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+    port_open "$1" && return 0
     sleep 0.1
   done
   return 1
