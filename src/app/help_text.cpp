@@ -135,8 +135,10 @@ Scale-out and files:
                          redis://[[USER]:PASSWORD@]HOST[:PORT][/DB], e.g.
                          redis://127.0.0.1:6379, or through Sentinels:
                          redis+sentinel://[[USER]:PASSWORD@]HOST[:PORT][,...]
-                         /MASTER[/DB]; give every server the same
-                         --history and --history-ttl
+                         /MASTER[/DB], or on a Redis Cluster:
+                         redis+cluster://[[USER]:PASSWORD@]HOST[:PORT][,...]
+                         (nodes to ask for the slot map); give every server
+                         the same --history and --history-ttl
                          (default: none, channels live in this process)
   --static DIR           serve the files of DIR under / instead of the built-in
                          demo page (default: the built-in demo); symlinks

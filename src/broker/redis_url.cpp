@@ -20,6 +20,7 @@ std::string without_credentials(std::string_view url) {
 
 constexpr std::string_view kSentinelScheme = "redis+sentinel://";
 constexpr uint16_t kSentinelPort = 26379;
+constexpr std::string_view kClusterScheme = "redis+cluster://";
 
 std::string address_text(const std::string& host, uint16_t port) {
   return (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + std::to_string(port);
@@ -47,28 +48,28 @@ std::string parse_address(std::string_view text, RedisEndpoint::Address& address
 }  // namespace
 
 std::string RedisEndpoint::display() const {
-  std::string url(sentinels.empty() ? kScheme : kSentinelScheme);
+  std::string url(!sentinels.empty() ? kSentinelScheme : !cluster_nodes.empty() ? kClusterScheme : kScheme);
   if (!user.empty() || !password.empty()) url += user + (password.empty() ? "@" : ":***@");
-  if (sentinels.empty()) {
-    url += address_text(host, port);
-  } else {
-    for (size_t i = 0; i < sentinels.size(); ++i)
-      url += (i ? "," : "") + address_text(sentinels[i].host, sentinels[i].port);
-    url += "/" + master_name;
-  }
+  const std::vector<Address>& guides = sentinels.empty() ? cluster_nodes : sentinels;
+  if (guides.empty()) url += address_text(host, port);
+  for (size_t i = 0; i < guides.size(); ++i) url += (i ? "," : "") + address_text(guides[i].host, guides[i].port);
+  if (!sentinels.empty()) url += "/" + master_name;
   if (db != 0) url += "/" + std::to_string(db);
   return url;
 }
 
 std::optional<RedisEndpoint> parse_redis_url(std::string_view url, std::string& error) {
   auto fail = [&](std::string why) {
-    error = "'" + without_credentials(url) + "' is not a Redis URL like redis://127.0.0.1:6379 or " +
-            "redis+sentinel://127.0.0.1:26379/mymaster: " + why;
+    error = "'" + without_credentials(url) + "' is not a Redis URL like redis://127.0.0.1:6379, " +
+            "redis+sentinel://127.0.0.1:26379/mymaster or redis+cluster://127.0.0.1:7000: " + why;
     return std::nullopt;
   };
   const bool sentinel = url.starts_with(kSentinelScheme);
-  if (!sentinel && !url.starts_with(kScheme)) return fail("it must begin with redis:// or redis+sentinel://");
-  std::string_view rest = url.substr(sentinel ? kSentinelScheme.size() : kScheme.size());
+  const bool cluster = url.starts_with(kClusterScheme);
+  if (!sentinel && !cluster && !url.starts_with(kScheme))
+    return fail("it must begin with redis://, redis+sentinel:// or redis+cluster://");
+  const size_t scheme = sentinel ? kSentinelScheme.size() : cluster ? kClusterScheme.size() : kScheme.size();
+  std::string_view rest = url.substr(scheme);
   RedisEndpoint endpoint;
 
   std::string_view path;
@@ -82,6 +83,7 @@ std::optional<RedisEndpoint> parse_redis_url(std::string_view url, std::string& 
     if (endpoint.master_name.empty()) return fail("the master's name is missing");
     path = slash == std::string_view::npos ? std::string_view() : path.substr(slash + 1);
   }
+  if (cluster && !path.empty()) return fail("a Redis Cluster has database 0 only, so no /DB");
   if (!path.empty() && (!util::parse_whole_number(path, endpoint.db) || endpoint.db < 0))
     return fail("the database is not a number");
   if (const size_t at = rest.rfind('@'); at != std::string_view::npos) {
@@ -91,7 +93,7 @@ std::optional<RedisEndpoint> parse_redis_url(std::string_view url, std::string& 
     if (colon != std::string_view::npos) endpoint.password = std::string(credentials.substr(colon + 1));
     rest = rest.substr(at + 1);
   }
-  if (!sentinel) {
+  if (!sentinel && !cluster) {
     RedisEndpoint::Address address;
     if (std::string why = parse_address(rest, address); !why.empty()) return fail(why);
     endpoint.host = address.host;
@@ -100,9 +102,9 @@ std::optional<RedisEndpoint> parse_redis_url(std::string_view url, std::string& 
   }
   while (true) {
     const size_t comma = rest.find(',');
-    RedisEndpoint::Address address{"", kSentinelPort};
+    RedisEndpoint::Address address{"", sentinel ? kSentinelPort : endpoint.port};
     if (std::string why = parse_address(rest.substr(0, comma), address); !why.empty()) return fail(why);
-    endpoint.sentinels.push_back(address);
+    (sentinel ? endpoint.sentinels : endpoint.cluster_nodes).push_back(address);
     if (comma == std::string_view::npos) break;
     rest = rest.substr(comma + 1);
   }

@@ -101,3 +101,22 @@ TEST(RedisUrl, SentinelsAndTheMasterName) {
   EXPECT_NE(parse_error("redis+sentinel://10.0.0.1:0/m").find("port"), std::string::npos);
   EXPECT_NE(parse_error("redis+sentinel://10.0.0.1/m/x").find("database"), std::string::npos);
 }
+
+TEST(RedisUrl, ClusterNodes) {
+  std::string error;
+  const auto endpoint = parse_redis_url("redis+cluster://app:pw@10.0.0.1,10.0.0.2:7001,[::1]:7002", error);
+  ASSERT_TRUE(endpoint) << error;
+  ASSERT_EQ(endpoint->cluster_nodes.size(), 3u);
+  EXPECT_EQ(endpoint->cluster_nodes[0].host, "10.0.0.1");
+  EXPECT_EQ(endpoint->cluster_nodes[0].port, 6379);
+  EXPECT_EQ(endpoint->cluster_nodes[1].port, 7001);
+  EXPECT_EQ(endpoint->cluster_nodes[2].host, "::1");
+  EXPECT_TRUE(endpoint->sentinels.empty());
+  EXPECT_EQ(endpoint->password, "pw");
+  EXPECT_EQ(endpoint->display(), "redis+cluster://app:***@10.0.0.1:6379,10.0.0.2:7001,[::1]:7002");
+
+  EXPECT_NE(parse_error("redis+cluster://10.0.0.1/1").find("database 0 only"), std::string::npos);
+  EXPECT_NE(parse_error("redis+cluster://10.0.0.1,").find("host is missing"), std::string::npos);
+  EXPECT_NE(parse_error("redis+cluster://10.0.0.1:99999").find("port"), std::string::npos);
+  EXPECT_NE(parse_error("redis+clusters://10.0.0.1").find("redis+cluster://"), std::string::npos);
+}
