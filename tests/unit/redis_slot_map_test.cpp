@@ -1,32 +1,18 @@
 #include <gtest/gtest.h>
-#include <hiredis/hiredis.h>
 
 #include <string>
 
 #include "broker/redis_key_slot.h"
 #include "broker/redis_keys.h"
 #include "broker/redis_slot_map.h"
+#include "redis_reply.h"
 
 using namespace pushwire::broker;
 
 namespace {
-// One reply, parsed by hiredis from the RESP bytes Redis would send.
-struct Reply {
-  explicit Reply(const std::string& resp) {
-    redisReader* reader = redisReaderCreate();
-    redisReaderFeed(reader, resp.data(), resp.size());
-    void* parsed = nullptr;
-    EXPECT_EQ(redisReaderGetReply(reader, &parsed), REDIS_OK);
-    redisReaderFree(reader);
-    reply = static_cast<redisReply*>(parsed);
-  }
-  ~Reply() {
-    if (reply) freeReplyObject(reply);
-  }
-  redisReply* reply = nullptr;
-};
+using pushwire::test::bulk;
+using pushwire::test::parse;
 
-std::string bulk(const std::string& s) { return "$" + std::to_string(s.size()) + "\r\n" + s + "\r\n"; }
 std::string node(const std::string& host, int port) {
   return "*3\r\n" + bulk(host) + ":" + std::to_string(port) + "\r\n" + bulk("id");
 }
@@ -55,10 +41,10 @@ TEST(RedisKeys, OnAClusterEveryKeySharesTheSequencesSlot) {
 }
 
 TEST(RedisSlotMap, FindsTheMasterOfASlotAndItsReplicas) {
-  const Reply answer("*2\r\n"
+  const auto answer = parse("*2\r\n"
                      "*3\r\n:0\r\n:8191\r\n" + node("10.0.0.1", 7001) +
                      "*5\r\n:8192\r\n:16383\r\n" + node("", 7002) + node("10.0.0.3", 7003) + node("10.0.0.4", 7004));
-  const auto map = read_slot_map(answer.reply, kAsked);
+  const auto map = read_slot_map(answer.get(), kAsked);
   ASSERT_TRUE(map);
   const auto* low = map->owner_of(6621);
   ASSERT_TRUE(low);
@@ -73,8 +59,8 @@ TEST(RedisSlotMap, FindsTheMasterOfASlotAndItsReplicas) {
 }
 
 TEST(RedisSlotMap, ASlotNobodyServes) {
-  const Reply answer("*1\r\n*3\r\n:0\r\n:100\r\n" + node("10.0.0.1", 7001));
-  const auto map = read_slot_map(answer.reply, kAsked);
+  const auto answer = parse("*1\r\n*3\r\n:0\r\n:100\r\n" + node("10.0.0.1", 7001));
+  const auto map = read_slot_map(answer.get(), kAsked);
   ASSERT_TRUE(map);
   EXPECT_EQ(map->owner_of(101), nullptr);
 }
@@ -86,8 +72,8 @@ TEST(RedisSlotMap, RefusesWhatIsNotASlotMap) {
                                   "*1\r\n*3\r\n:9\r\n:1\r\n" + node("h", 1),
                                   "*1\r\n*3\r\n:0\r\n:1\r\n" + node("h", 0),
                                   std::string("*1\r\n*3\r\n:0\r\n:1\r\n*2\r\n:1\r\n:2\r\n")}) {
-    const Reply answer(resp);
-    EXPECT_FALSE(read_slot_map(answer.reply, kAsked)) << resp;
+    const auto answer = parse(resp);
+    EXPECT_FALSE(read_slot_map(answer.get(), kAsked)) << resp;
   }
 }
 

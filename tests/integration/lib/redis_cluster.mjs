@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { freePort, redisCommand, spawnRedisProcess as run } from './redis.mjs';
+import { freePort, redisCommand, spawnRedisProcess as run, untilRedis as until } from './redis.mjs';
 
 const exec = promisify(execFile);
 
@@ -15,17 +15,6 @@ const exec = promisify(execFile);
 export async function cli(port, ...args) {
   const { stdout } = await exec('redis-cli', ['-p', String(port), ...args.map(String)]);
   return stdout.trim();
-}
-
-async function until(predicate, timeoutMs, what) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      if (await predicate()) return;
-    } catch { /* not answering yet */ }
-    if (Date.now() > deadline) assert.fail(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 /** The port of the master that serves `slot`, as the node at `port` sees it. */
