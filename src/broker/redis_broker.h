@@ -77,8 +77,8 @@ class RedisProgress {
 // On a Redis Cluster (redis+cluster://), every key pushwire keeps sits in
 // one hash slot (RedisKeys): it asks a node for the slot map, talks to the
 // master of that slot, and follows the slot when a command is answered
-// MOVED, ASK or TRYAGAIN (it reconnects through the map, catches up and
-// sends the publish again). It waits for a replica as with Sentinels when
+// MOVED, ASK, TRYAGAIN or CLUSTERDOWN (it reconnects through the map,
+// catches up and sends the refused publish again). It waits for a replica as with Sentinels when
 // the slot's master has one.
 class RedisBroker final : public Broker {
  public:
@@ -179,7 +179,7 @@ class RedisBroker final : public Broker {
   size_t cluster_turn_ = 0;
   RedisKeys keys_;
   bool wait_for_replica_ = false;  // a publish counts once a replica has it (WAIT 1)
-  size_t start_attempts_ = 0;  // at start, each Sentinel is asked once before giving up
+  size_t start_attempts_ = 0;  // at start, each Sentinel (or cluster node) is asked once before giving up
   uv_timer_t timer_;
   uv_timer_t recheck_;  // soon again: other threads have not heard a publish yet
   bool timers_open_ = false;

@@ -4,7 +4,8 @@
 namespace pushwire::broker::redis_scripts {
 
 // Key names come from RedisKeys, passed as KEYS, so that Redis Cluster can
-// tell where a script runs.
+// tell where a script runs. The pub/sub channel is no key: on a Redis
+// Cluster, PUBLISH reaches the subscribers of every node.
 inline constexpr std::string_view kAnnouncements = "pushwire:messages";  // pub/sub channel (also in the scripts)
 
 // Publishes one message atomically: checks that the id space is still the
