@@ -5,10 +5,10 @@
 
 #include "app/metrics_text.h"
 #include "http/exchange.h"
+#include "transports/origin_check.h"
 #include "transports/poll.h"
 #include "transports/publish.h"
 #include "transports/sessions.h"
-#include "transports/origin_check.h"
 #include "transports/streams.h"
 #include "transports/websocket_upgrade.h"
 

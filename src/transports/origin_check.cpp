@@ -19,7 +19,7 @@ bool is_web_origin(std::string_view origin) {
   if (scheme_end == std::string_view::npos) return false;
   const std::string_view scheme = origin.substr(0, scheme_end), host = origin.substr(scheme_end + 3);
   if (scheme != "http" && scheme != "https") return false;
-  return !host.empty() && host.find_first_of("/?#\@ 	") == std::string_view::npos;
+  return !host.empty() && host.find_first_of("/?#\\@ \t") == std::string_view::npos;
 }
 
 }  // namespace
