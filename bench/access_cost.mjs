@@ -4,7 +4,8 @@
 //   the server's CPU time read from /proc before and after;
 // - per delivery: build/pushwire-loadgen with 1,000 subscribers of one
 //   channel (WebSocket /ws/{channel} with the token at the handshake, and SSE
-//   with ?token=), one publish in flight (saturated), the server pinned to
+//   with ?token=), 32 publishes in flight (so that each write carries several
+//   messages and per-delivery work weighs most), the server pinned to
 //   CPU 0 and the load generator to CPU 1; the rounds alternate the
 //   configurations, so that a machine that slows down skews each alike.
 // Usage: node bench/access_cost.mjs [REQUESTS] [ROUNDS]
@@ -67,7 +68,7 @@ async function measure(name, flags, headers) {
 
 /** One load generator run against `port`; its JSON result. */
 function loadgenRun(port, pid, technique, token, seconds) {
-  const args = ['-c', loadgenCpu, loadgen, '--technique', technique, '-n', '1000', '--channel-prefix', 'bench', '--window', '1',
+  const args = ['-c', loadgenCpu, loadgen, '--technique', technique, '-n', '1000', '--channel-prefix', 'bench', '--window', '32',
     '--size', '64', '--duration', String(seconds), '--server-pid', String(pid), '--quiet',
     '--pub-url', `http://127.0.0.1:${port}/pub/{channel}`, '--pub-header', `Authorization: Bearer ${publishKey}`];
   if (technique === 'ws') {
@@ -118,7 +119,7 @@ const configs = [
   { name: 'HS256 token', flags: ['--jwt-secret', secret], token: hs256 },
   { name: 'ES256 token', flags: ['--jwt-public-key', pem], token: es256 },
 ];
-console.log(`\nper delivery: 1,000 subscribers of one channel, one publish in flight, 5 s after a 1 s warm-up, ${rounds} rounds`);
+console.log(`\nper delivery: 1,000 subscribers of one channel, 32 publishes in flight, 5 s after a 1 s warm-up, ${rounds} rounds`);
 for (const technique of ['ws', 'sse']) {
   const runs = new Map(configs.map((c) => [c, []]));
   for (let round = 0; round < rounds; round++) {
