@@ -10,6 +10,7 @@
 import { build } from 'esbuild';
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const web = `${root}web/`;
@@ -64,4 +65,4 @@ for (const [name, content] of files) {
 for (const name of await readdir(out)) {
   if (!files.has(name) && (await stat(`${out}${name}`)).isFile()) await rm(`${out}${name}`);
 }
-console.log(`build/web: ${files.size} files, ${written} changed`);
+console.log(`build/web: ${files.size} files, ${written} changed; pushwire.js ${Buffer.byteLength(iife)} bytes, ${gzipSync(iife, { level: 9 }).length} gzipped`);

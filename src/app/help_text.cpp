@@ -135,9 +135,12 @@ Scale-out and files:
                          redis://[[USER]:PASSWORD@]HOST[:PORT][/DB], e.g.
                          redis://127.0.0.1:6379, or through Sentinels:
                          redis+sentinel://[[USER]:PASSWORD@]HOST[:PORT][,...]
-                         /MASTER[/DB]; rediss:// and rediss+sentinel:// use
-                         TLS, verifying the server's certificate and name;
-                         give every server the same --history and --history-ttl
+                         /MASTER[/DB], or on a Redis Cluster:
+                         redis+cluster://[[USER]:PASSWORD@]HOST[:PORT][,...]
+                         (nodes to ask for the slot map); rediss://,
+                         rediss+sentinel:// and rediss+cluster:// use TLS,
+                         verifying the server's certificate and name; give
+                         every server the same --history and --history-ttl
                          (default: none, channels live in this process)
   --redis-ca FILE        with rediss://, trust the CA certificates in this
                          PEM file instead of the system's (default: none)

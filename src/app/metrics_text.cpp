@@ -88,6 +88,9 @@ void broker_metrics(std::string& out, const broker::BrokerStats& stats) {
          get(stats.reconnects_total));
   metric(out, "pushwire_broker_resyncs_total", "counter",
          "Catch-ups with Redis after a reconnect or a lost id space (per thread).", get(stats.resyncs_total));
+  metric(out, "pushwire_broker_slot_moves_total", "counter",
+         "On a Redis Cluster, answers that pushwire's slot is served elsewhere or moving (per thread).",
+         get(stats.slot_moves_total));
   metric(out, "pushwire_broker_history_reads_total", "counter", "Channel histories read from Redis for replays.",
          get(stats.history_reads_total));
   metric(out, "pushwire_broker_unknown_channel_reads_total", "counter",

@@ -5,6 +5,7 @@
 
 #include "app/metrics_text.h"
 #include "http/exchange.h"
+#include "transports/origin_check.h"
 #include "transports/poll.h"
 #include "transports/publish.h"
 #include "transports/sessions.h"
@@ -40,6 +41,9 @@ void add_routes(http::Router& router, transports::Context& context, const http::
   // CONNECT: WebSockets over HTTP/2 (RFC 8441).
   router.add("/ws", "GET, CONNECT", bind(transports::handle_websocket));
   router.add("/ws/", "GET, CONNECT", bind(transports::handle_websocket));
+  router.add("/iframe-relay.html", "GET, HEAD", [&context, &static_files](Exchange& exchange, std::string_view) {
+    if (transports::allow_relay_origin(context, exchange)) static_files.serve(exchange, exchange.request().path);
+  });
   router.set_fallback([&static_files](Exchange& exchange, std::string_view path) {
     static_files.serve(exchange, path);
   });

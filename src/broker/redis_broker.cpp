@@ -5,6 +5,7 @@
 
 #include "broker/redis_history.h"
 #include "broker/redis_scripts.h"
+#include "broker/redis_slot_map.h"
 #include "util/clock.h"
 #include "util/log.h"
 #include "util/whole_number.h"
@@ -28,15 +29,6 @@ constexpr int64_t kAnswerTimeoutMs = 5000;
 // With Sentinels, how long a publish waits for a replica to have it.
 constexpr std::string_view kReplicaWaitMs = "1000";
 
-std::string error_of(const redisReply* reply) {
-  if (!reply) return "no answer (connection lost)";
-  if (reply->type == REDIS_REPLY_ERROR) return std::string(reply->str, reply->len);
-  return "an answer pushwire did not expect";
-}
-
-std::string history_key(std::string_view channel) { return std::string(redis_scripts::kHistoryPrefix) += channel; }
-std::string evicted_key(std::string_view channel) { return std::string(redis_scripts::kEvictedPrefix) += channel; }
-std::string last_key(std::string_view channel) { return std::string(redis_scripts::kLastPrefix) += channel; }
 }  // namespace
 
 RedisBroker::RedisBroker(uv_loop_t* loop, RedisEndpoint endpoint, core::HistoryLimits limits,
@@ -48,7 +40,10 @@ RedisBroker::RedisBroker(uv_loop_t* loop, RedisEndpoint endpoint, core::HistoryL
       limits_(limits),
       progress_(std::move(progress)),
       stats_(std::move(stats)),
-      thread_(thread) {}
+      thread_(thread),
+      cluster_nodes_(endpoint_.cluster_nodes),
+      keys_(!endpoint_.cluster_nodes.empty()),
+      wait_for_replica_(!endpoint_.sentinels.empty()) {}
 
 RedisBroker::~RedisBroker() = default;
 
@@ -74,8 +69,9 @@ void RedisBroker::connect() {
   set_state(State::connecting);
   connecting_since_ms_ = util::steady_ms();
   early_.clear();
-  if (endpoint_.sentinels.empty()) connect_to_master();
-  else ask_sentinel();
+  if (!endpoint_.sentinels.empty()) ask_sentinel();
+  else if (!cluster_nodes_.empty()) ask_cluster();
+  else connect_to_master();
 }
 
 void RedisBroker::ask_sentinel() {
@@ -106,7 +102,8 @@ void RedisBroker::on_master_address(redisReply* reply) {
   if (!reply || reply->type != REDIS_REPLY_ARRAY || reply->elements != 2 ||
       reply->element[0]->type != REDIS_REPLY_STRING || reply->element[1]->type != REDIS_REPLY_STRING ||
       !util::parse_whole_number(std::string_view(reply->element[1]->str, reply->element[1]->len), port)) {
-    on_link_down("the Sentinels do not know a master named " + endpoint_.master_name + " (" + error_of(reply) + ")");
+    on_link_down("the Sentinels do not know a master named " + endpoint_.master_name + " (" + redis_error_of(reply) +
+                 ")");
     return;
   }
   master_.host.assign(reply->element[0]->str, reply->element[0]->len);
@@ -138,10 +135,12 @@ void RedisBroker::connect_to_master() {
 void RedisBroker::on_link_down(const std::string& why) {
   if (state_ == State::stopped || state_ == State::down) return;
   set_state(State::down);  // first: what the links answer as they close finds it so
-  for (auto* link : {&commands_, &announcements_, &sentinel_})
+  for (auto* link : {&commands_, &announcements_, &sentinel_, &cluster_node_})
     if (*link) (*link)->close();  // what still waits for an answer fails now
-  if (on_ready_ && ++start_attempts_ < endpoint_.sentinels.size()) {  // another Sentinel may answer
-    PW_LOG(warn, where_, ": ", why, "; asking the next Sentinel");
+  const size_t guides = endpoint_.sentinels.size() + endpoint_.cluster_nodes.size();
+  if (on_ready_ && ++start_attempts_ < guides) {  // another Sentinel or node may answer
+    const char* next = endpoint_.sentinels.empty() ? "; asking the next node" : "; asking the next Sentinel";
+    PW_LOG(warn, where_, ": ", why, next);
     connect();
     return;
   }
@@ -202,17 +201,17 @@ void RedisBroker::take_announced(const RedisEntry& entry) {
 void RedisBroker::request_state() {
   const std::string candidate_epoch = core::IdScheme().run_token();
   const std::string floor = std::to_string(seen_seq_);
-  commands_->command({"EVAL", redis_scripts::kState, "0", candidate_epoch, floor},
-                     [this, alive = std::weak_ptr<bool>(alive_)](redisReply* reply) {
-                       if (!alive.expired()) apply_state(reply);
-                     });
+  command({"EVAL", redis_scripts::kState, "3", keys_.epoch(), keys_.seq(), keys_.replid(), candidate_epoch, floor},
+          [this, alive = std::weak_ptr<bool>(alive_)](redisReply* reply) {
+            if (!alive.expired()) apply_state(reply);
+          });
 }
 
 void RedisBroker::apply_state(redisReply* reply) {
   if (state_ != State::syncing) return;
   const auto state = read_state(reply);
   if (!state) {
-    on_link_down("reading where the sequence stands failed: " + error_of(reply));
+    on_link_down("reading where the sequence stands failed: " + redis_error_of(reply));
     return;
   }
   if (served_) BrokerStats::add(stats_->resyncs_total);
@@ -235,26 +234,26 @@ void RedisBroker::catch_up(std::vector<std::string> channels, uint64_t seq) {
   catch_up_reads_ = channels.size();
   caught_up_.clear();
   for (const std::string& channel : channels) {
-    commands_->command({"EVAL", redis_scripts::kHistory, "3", history_key(channel), evicted_key(channel),
-                        last_key(channel), "0", last_id_ttl()},
-                       [this, alive = std::weak_ptr<bool>(alive_), channel, seq](redisReply* reply) {
-                         if (alive.expired() || state_ != State::syncing) return;
-                         const auto fetched = read_channel_history(reply);
-                         if (!fetched) {
-                           on_link_down("catching up failed: " + error_of(reply));
-                           return;
-                         }
-                         for (const RedisEntry& entry : fetched->entries)
-                           if (entry.seq > seen_seq_ && entry.seq <= seq)
-                             caught_up_.push_back(make_message(channel, entry, ids_));
-                         if (--catch_up_reads_ > 0) return;
-                         // Each channel's messages in order; merged into the one sequence order.
-                         std::sort(caught_up_.begin(), caught_up_.end(),
-                                   [](const core::MessagePtr& a, const core::MessagePtr& b) { return a->seq < b->seq; });
-                         for (core::MessagePtr& message : std::exchange(caught_up_, {})) take(std::move(message));
-                         seen_seq_ = seq;
-                         finish_sync();
-                       });
+    command({"EVAL", redis_scripts::kHistory, "5", keys_.history(channel), keys_.evicted(channel), keys_.epoch(),
+             keys_.seq(), keys_.last(channel), "0", last_id_ttl()},
+            [this, alive = std::weak_ptr<bool>(alive_), channel, seq](redisReply* reply) {
+              if (alive.expired() || state_ != State::syncing) return;
+              const auto fetched = read_channel_history(reply);
+              if (!fetched) {
+                on_link_down("catching up failed: " + redis_error_of(reply));
+                return;
+              }
+              for (const RedisEntry& entry : fetched->entries)
+                if (entry.seq > seen_seq_ && entry.seq <= seq)
+                  caught_up_.push_back(make_message(channel, entry, ids_));
+              if (--catch_up_reads_ > 0) return;
+              // Each channel's messages in order; merged into the one sequence order.
+              std::sort(caught_up_.begin(), caught_up_.end(),
+                        [](const core::MessagePtr& a, const core::MessagePtr& b) { return a->seq < b->seq; });
+              for (core::MessagePtr& message : std::exchange(caught_up_, {})) take(std::move(message));
+              seen_seq_ = seq;
+              finish_sync();
+            });
   }
 }
 
@@ -304,10 +303,10 @@ void RedisBroker::send_publish(std::shared_ptr<core::Message> message, PublishDo
   const std::string time = std::to_string(message->time_ms);
   const std::string max = std::to_string(limits_.max_messages);
   const std::string ttl = std::to_string(std::max<int64_t>(limits_.ttl_ms, 1));
-  commands_->command(
-      {"EVAL", redis_scripts::kPublish, "5", redis_scripts::kEpochKey, redis_scripts::kSeqKey,
-       history_key(message->channel), evicted_key(message->channel), last_key(message->channel), ids_.run_token(),
-       message->channel, message->event, message->data, time, max, ttl, last_id_ttl()},
+  command(
+      {"EVAL", redis_scripts::kPublish, "5", keys_.epoch(), keys_.seq(), keys_.history(message->channel),
+       keys_.evicted(message->channel), keys_.last(message->channel), ids_.run_token(), message->channel,
+       message->event, message->data, time, max, ttl, last_id_ttl()},
       [this, alive = std::weak_ptr<bool>(alive_), message, done = std::move(done), retry](redisReply* reply) mutable {
         if (alive.expired()) return;
         on_published(reply, std::move(message), std::move(done), retry);
@@ -321,7 +320,7 @@ std::string RedisBroker::last_id_ttl() const {
 void RedisBroker::on_published(redisReply* reply, std::shared_ptr<core::Message> message, PublishDone done,
                                bool retry) {
   if (!reply || reply->type != REDIS_REPLY_INTEGER || reply->integer <= 0) {
-    const std::string why = error_of(reply);
+    const std::string why = redis_error_of(reply);
     // The script refused before taking a number: nothing was kept, so the
     // publish goes again once this thread knows the new id space.
     if (why.starts_with("PUSHWIRE_EPOCH") && !retry && state_ != State::down && state_ != State::stopped) {
@@ -333,6 +332,11 @@ void RedisBroker::on_published(redisReply* reply, std::shared_ptr<core::Message>
       }
       return;
     }
+    // Not run: the cluster moved pushwire's slot (command() follows it).
+    if (redis_slot_elsewhere(why) && !retry && state_ != State::down && state_ != State::stopped) {
+      resend_after_sync_.push_back({std::move(message), std::move(done), true});
+      return;
+    }
     PW_LOG(warn, where_, ": a publish to ", message->channel, " failed: ", why);
     done(nullptr);
     // A failover made the server pushwire writes to a replica: find the master again.
@@ -341,21 +345,21 @@ void RedisBroker::on_published(redisReply* reply, std::shared_ptr<core::Message>
   }
   message->seq = static_cast<uint64_t>(reply->integer);
   message->id = ids_.make_id(message->seq);
-  if (endpoint_.sentinels.empty()) acknowledge(std::move(message), std::move(done));
+  if (!wait_for_replica_) acknowledge(std::move(message), std::move(done));
   else await_replica(std::move(message), std::move(done));
 }
 
 void RedisBroker::await_replica(std::shared_ptr<core::Message> message, PublishDone done) {
-  commands_->command({"WAIT", "1", kReplicaWaitMs},
-                     [this, alive = std::weak_ptr<bool>(alive_), message, done = std::move(done)](redisReply* reply) mutable {
-                       if (alive.expired()) return;
-                       if (!reply || reply->type != REDIS_REPLY_INTEGER || reply->integer < 1) {
-                         PW_LOG(warn, where_, ": no replica confirmed ", message->id, ": ", error_of(reply));
-                         done(nullptr);
-                         return;
-                       }
-                       acknowledge(std::move(message), std::move(done));
-                     });
+  command({"WAIT", "1", kReplicaWaitMs},
+          [this, alive = std::weak_ptr<bool>(alive_), message, done = std::move(done)](redisReply* reply) mutable {
+            if (alive.expired()) return;
+            if (!reply || reply->type != REDIS_REPLY_INTEGER || reply->integer < 1) {
+              PW_LOG(warn, where_, ": no replica confirmed ", message->id, ": ", redis_error_of(reply));
+              done(nullptr);
+              return;
+            }
+            acknowledge(std::move(message), std::move(done));
+          });
 }
 
 void RedisBroker::acknowledge(std::shared_ptr<core::Message> message, PublishDone done) {
@@ -390,12 +394,12 @@ void RedisBroker::read_history(const std::string& channel, const core::Cursor& c
   const uint64_t asked_at = seen_seq_;
   heard_log_.read_sent(asked_at);
   BrokerStats::add(stats_->history_reads_total);
-  commands_->command({"EVAL", redis_scripts::kHistory, "3", history_key(channel), evicted_key(channel),
-                      last_key(channel), from, last_id_ttl()},
-                     [this, alive = std::weak_ptr<bool>(alive_), channel, cursor, asked_at, done = std::move(done)](
-                         redisReply* reply) {
-                       if (!alive.expired()) answer_read(reply, channel, cursor, asked_at, done);
-                     });
+  command({"EVAL", redis_scripts::kHistory, "5", keys_.history(channel), keys_.evicted(channel), keys_.epoch(),
+           keys_.seq(), keys_.last(channel), from, last_id_ttl()},
+          [this, alive = std::weak_ptr<bool>(alive_), channel, cursor, asked_at, done = std::move(done)](
+              redisReply* reply) {
+            if (!alive.expired()) answer_read(reply, channel, cursor, asked_at, done);
+          });
 }
 
 void RedisBroker::answer_read(redisReply* reply, const std::string& channel, const core::Cursor& cursor,
@@ -403,7 +407,7 @@ void RedisBroker::answer_read(redisReply* reply, const std::string& channel, con
   const auto fetched = read_channel_history(reply);
   core::Replay replay;
   if (!fetched || fetched->epoch != ids_.run_token()) {
-    if (reply) PW_LOG(warn, where_, ": reading the history of ", channel, " failed: ", error_of(reply));
+    if (reply) PW_LOG(warn, where_, ": reading the history of ", channel, " failed: ", redis_error_of(reply));
     replay = unreadable(cursor);
   } else {
     if (!fetched->known) BrokerStats::add(stats_->unknown_channel_reads_total);
@@ -511,6 +515,7 @@ void RedisBroker::shut_down() {
   commands_.reset();
   announcements_.reset();
   sentinel_.reset();
+  cluster_node_.reset();
   heard_log_.clear();
   report_held_bytes();
   for (uv_timer_t* timer : {&timer_, &recheck_}) uv_close(reinterpret_cast<uv_handle_t*>(timer), nullptr);

@@ -14,6 +14,7 @@
 #include "broker/broker_stats.h"
 #include "broker/redis_entry.h"
 #include "broker/redis_heard_log.h"
+#include "broker/redis_keys.h"
 #include "broker/redis_link.h"
 #include "broker/redis_url.h"
 #include "core/history.h"
@@ -72,6 +73,13 @@ class RedisProgress {
 // reconnects when they announce +switch-master (or when the master turns
 // out to be a replica), and acknowledges a publish only once a replica has
 // it too (WAIT 1), so that a failover does not lose it.
+//
+// On a Redis Cluster (redis+cluster://), every key pushwire keeps sits in
+// one hash slot (RedisKeys): it asks a node for the slot map, talks to the
+// master of that slot, and follows the slot when a command is answered
+// MOVED, ASK, TRYAGAIN or CLUSTERDOWN (it reconnects through the map,
+// catches up and sends the refused publish again). It waits for a replica as with Sentinels when
+// the slot's master has one.
 class RedisBroker final : public Broker {
  public:
   RedisBroker(uv_loop_t* loop, RedisEndpoint endpoint, core::HistoryLimits limits,
@@ -114,6 +122,14 @@ class RedisBroker final : public Broker {
   void on_master_address(redisReply* reply);
   void on_sentinel_event(redisReply* reply);
   void connect_to_master();
+  // On a Redis Cluster: asks a node (in turn) for the slot map.
+  void ask_cluster();
+  void on_slot_map(redisReply* reply, const RedisEndpoint::Address& asked);
+  // Sends on the command link; an answer saying pushwire's slot is served
+  // elsewhere (or moving) also sends this thread to find it again.
+  void command(const std::vector<std::string_view>& args, RedisLink::OnReply on_reply);
+  // Reconnects through the slot map, keeping the publishes to send again.
+  void follow_slot(const std::string& why);
   std::function<void(const std::string&)> link_down_handler();
   void on_link_down(const std::string& why);
   void on_announcement(redisReply* reply);
@@ -159,7 +175,12 @@ class RedisBroker final : public Broker {
   std::unique_ptr<RedisLink> announcements_;
   std::unique_ptr<RedisLink> sentinel_;
   size_t sentinel_turn_ = 0;  // which one to ask next
-  size_t start_attempts_ = 0;  // at start, each Sentinel is asked once before giving up
+  std::unique_ptr<RedisLink> cluster_node_;  // asked for the slot map
+  std::vector<RedisEndpoint::Address> cluster_nodes_;  // to ask, in turn: those given, then masters the map named
+  size_t cluster_turn_ = 0;
+  RedisKeys keys_;
+  bool wait_for_replica_ = false;  // a publish counts once a replica has it (WAIT 1)
+  size_t start_attempts_ = 0;  // at start, each Sentinel (or cluster node) is asked once before giving up
   uv_timer_t timer_;
   uv_timer_t recheck_;  // soon again: other threads have not heard a publish yet
   bool timers_open_ = false;
@@ -179,7 +200,7 @@ class RedisBroker final : public Broker {
   struct Resend {
     std::shared_ptr<core::Message> message;
     PublishDone done;
-    bool retry;  // refused once for an old id space: the next refusal is final
+    bool retry;  // refused once (an old id space, or the slot moved): the next refusal is final
   };
   std::vector<Resend> resend_after_sync_;  // sent once this thread has synced
   std::vector<WaitingReplay> waiting_replays_;

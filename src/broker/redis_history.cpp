@@ -18,6 +18,12 @@ std::optional<uint64_t> number_of(const redisReply* reply) {
 }
 }  // namespace
 
+std::string redis_error_of(const redisReply* reply) {
+  if (!reply) return "no answer (connection lost)";
+  if (reply->type == REDIS_REPLY_ERROR) return std::string(text_of(reply));
+  return "an answer pushwire did not expect";
+}
+
 std::optional<RedisState> read_state(const redisReply* reply) {
   if (!reply || reply->type != REDIS_REPLY_ARRAY || reply->elements != 2) return std::nullopt;
   const auto seq = number_of(reply->element[1]);

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -12,6 +13,9 @@
 #include "core/message_id.h"
 
 namespace pushwire::broker {
+
+// What an error reply says, or why there is no answer pushwire can use.
+std::string redis_error_of(const redisReply* reply);
 
 // Where the shared sequence stands (redis_scripts::kState), checked.
 struct RedisState {

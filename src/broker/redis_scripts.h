@@ -3,18 +3,9 @@
 
 namespace pushwire::broker::redis_scripts {
 
-// The keys pushwire keeps in Redis. Every server that shares a Redis must
-// be given the same --history and --history-ttl.
-inline constexpr std::string_view kEpochKey = "pushwire:epoch";  // token of the id space
-inline constexpr std::string_view kSeqKey = "pushwire:seq";      // last seq given out
-// pushwire:replid: the replication id of the Redis that last answered kState
-inline constexpr std::string_view kHistoryPrefix = "pushwire:h:";  // + channel: list of entries
-inline constexpr std::string_view kEvictedPrefix = "pushwire:e:";  // + channel: highest seq dropped
-// + channel: the channel's newest seq, or where the sequence stood when the
-// channel was first read (nothing known before that). It outlives the
-// history (--redis-last-id-ttl after the last publish or read), so that a
-// cursor at or after it is known to have missed nothing.
-inline constexpr std::string_view kLastPrefix = "pushwire:l:";
+// Key names come from RedisKeys, passed as KEYS, so that Redis Cluster can
+// tell where a script runs. The pub/sub channel is no key: on a Redis
+// Cluster, PUBLISH reaches the subscribers of every node.
 inline constexpr std::string_view kAnnouncements = "pushwire:messages";  // pub/sub channel (also in the scripts)
 
 // Publishes one message atomically: checks that the id space is still the
@@ -54,22 +45,23 @@ return seq
 // a million: announcements the old master made but never replicated may
 // have been heard, and their seqs must not be given to other messages.
 // Returns {epoch, seq}. History is read per channel when it is asked for.
+// KEYS: epoch, seq, replid.
 inline constexpr std::string_view kState = R"lua(
-local epoch = redis.call('GET', 'pushwire:epoch')
+local epoch = redis.call('GET', KEYS[1])
 if not epoch then
   epoch = ARGV[1]
-  redis.call('SET', 'pushwire:epoch', epoch)
+  redis.call('SET', KEYS[1], epoch)
 end
-local seq = tonumber(redis.call('GET', 'pushwire:seq') or '0')
+local seq = tonumber(redis.call('GET', KEYS[2]) or '0')
 local floor = tonumber(ARGV[2])
 local replid = string.match(redis.call('INFO', 'replication'), 'master_replid:(%w+)')
-local known = redis.call('GET', 'pushwire:replid')
+local known = redis.call('GET', KEYS[3])
 if known ~= replid then
   if known then seq = seq + 1000000 end
-  redis.call('SET', 'pushwire:replid', replid)
+  redis.call('SET', KEYS[3], replid)
 end
 if seq < floor then seq = floor end
-redis.call('SET', 'pushwire:seq', seq)
+redis.call('SET', KEYS[2], seq)
 return {epoch, tostring(seq)}
 )lua";
 
@@ -79,17 +71,17 @@ return {epoch, tostring(seq)}
 // last seq ('' when Redis had none: it is set to seq then), {entries from
 // ARGV[1] (0: all, -1: the newest only) to the end}}. The last seq's key is
 // kept ARGV[2] ms longer.
-// KEYS: history, evicted, last.
+// KEYS: history, evicted, epoch, seq, last.
 inline constexpr std::string_view kHistory = R"lua(
-local seq = redis.call('GET', 'pushwire:seq') or '0'
-local last = redis.call('GET', KEYS[3])
+local seq = redis.call('GET', KEYS[4]) or '0'
+local last = redis.call('GET', KEYS[5])
 if last then
-  redis.call('PEXPIRE', KEYS[3], ARGV[2])
+  redis.call('PEXPIRE', KEYS[5], ARGV[2])
 else
-  redis.call('SET', KEYS[3], seq, 'PX', ARGV[2])
+  redis.call('SET', KEYS[5], seq, 'PX', ARGV[2])
   last = ''
 end
-return {redis.call('GET', 'pushwire:epoch') or '', seq, redis.call('GET', KEYS[2]) or '0', last,
+return {redis.call('GET', KEYS[3]) or '', seq, redis.call('GET', KEYS[2]) or '0', last,
         redis.call('LRANGE', KEYS[1], ARGV[1], -1)}
 )lua";
 

@@ -58,10 +58,14 @@ export async function publish(serverUrl, channel, data, { event, key } = {}) {
   return (await resp.json()).id;
 }
 
-/** A plain web server of another origin, whose pages load the client from the pushwire server. */
-export async function startOrigin() {
+/**
+ * A plain web server of another origin, whose pages load the client from the pushwire server.
+ * `routes` adds paths of its own: {'/path': (url, res) => ...}.
+ */
+export async function startOrigin(routes = {}) {
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, 'http://x');
+    if (Object.hasOwn(routes, url.pathname)) return routes[url.pathname](url, res);
     const target = url.searchParams.get('server') ?? '';
     if (url.pathname === '/page.html' && /^http:\/\/[\w.:[\]-]+$/.test(target)) {
       res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
@@ -171,13 +175,13 @@ export async function newPage(browser, viewport = { width: 1280, height: 800 }) 
  * (started with serverArgs), a page server of another origin and the browser; after them, each
  * closed again. Returns the object that holds them (server, origin, browser) once tests run.
  * It may hold more: with proxy: OPTIONS, a proxy in front of the server (startProxy's options);
- * with page: true, one page of the other origin that the tests share.
+ * with page: true, one page of the other origin that the tests share; originRoutes: startOrigin's routes.
  * (A file's top-level before hooks start at once, side by side: one hook does it all.)
  */
-export function browserSuite({ serverArgs = [], proxy, page = false } = {}) {
+export function browserSuite({ serverArgs = [], proxy, page = false, originRoutes } = {}) {
   const suite = {};
   before(async () => {
-    [suite.server, suite.origin, suite.browser] = await Promise.all([startServer(serverArgs), startOrigin(), launchBrowser()]);
+    [suite.server, suite.origin, suite.browser] = await Promise.all([startServer(serverArgs), startOrigin(originRoutes), launchBrowser()]);
     if (proxy) suite.proxy = await startProxy(suite.server.url, proxy);
     if (page) {
       suite.page = await newPage(suite.browser);

@@ -1,6 +1,6 @@
 // Feeds arbitrary bytes through hiredis's reply reader to the readers of
-// what pushwire's scripts answer: they must accept or refuse, never crash,
-// and what they accept must be whole.
+// what pushwire's scripts answer and of a cluster's slot map: they must
+// accept or refuse, never crash, and what they accept must be whole.
 #include <hiredis/hiredis.h>
 
 #include <cstddef>
@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "broker/redis_history.h"
+#include "broker/redis_slot_map.h"
 
 namespace {
 // hiredis allocates an array reply's elements up front from the count the
@@ -34,6 +35,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (const auto history = pushwire::broker::read_channel_history(r)) {
       for (const auto& entry : history->entries)
         if (entry.seq == 0 || entry.event.empty()) __builtin_trap();
+    }
+    if (const auto map = pushwire::broker::read_slot_map(r, {"answered", 1})) {
+      for (const auto& range : map->ranges)
+        if (range.first > range.last || range.master.host.empty() || range.master.port == 0) __builtin_trap();
     }
     freeReplyObject(reply);
     reply = nullptr;

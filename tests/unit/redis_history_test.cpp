@@ -2,9 +2,9 @@
 
 #include <gtest/gtest.h>
 
-#include <memory>
 #include <string>
 
+#include "redis_reply.h"
 #include "test_message.h"
 
 using pushwire::broker::RedisChannelHistory;
@@ -18,22 +18,9 @@ using pushwire::core::IdScheme;
 using pushwire::core::MessagePtr;
 
 namespace {
-struct ReplyDeleter {
-  void operator()(redisReply* reply) const { freeReplyObject(reply); }
-};
-using Reply = std::unique_ptr<redisReply, ReplyDeleter>;
-
-// The reply hiredis makes of `resp`, as Redis would send it.
-Reply parse(const std::string& resp) {
-  redisReader* reader = redisReaderCreate();
-  redisReaderFeed(reader, resp.data(), resp.size());
-  void* reply = nullptr;
-  EXPECT_EQ(redisReaderGetReply(reader, &reply), REDIS_OK);
-  redisReaderFree(reader);
-  return Reply(static_cast<redisReply*>(reply));
-}
-
-std::string bulk(const std::string& text) { return "$" + std::to_string(text.size()) + "\r\n" + text + "\r\n"; }
+using pushwire::test::bulk;
+using pushwire::test::Reply;
+using pushwire::test::parse;
 
 constexpr int64_t kNow = 1'800'000'000'000;
 const IdScheme kIds("ep");

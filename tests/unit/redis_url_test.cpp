@@ -119,3 +119,35 @@ TEST(RedisUrl, RedissIsTheSameOverTls) {
   EXPECT_EQ(sentinels->display(), "rediss+sentinel://10.0.0.1:26379,10.0.0.2:26379/cache");
   EXPECT_NE(parse_error("redisss://h").find("rediss://"), std::string::npos);
 }
+
+TEST(RedisUrl, ClusterNodes) {
+  std::string error;
+  const auto endpoint = parse_redis_url("redis+cluster://app:pw@10.0.0.1,10.0.0.2:7001,[::1]:7002", error);
+  ASSERT_TRUE(endpoint) << error;
+  ASSERT_EQ(endpoint->cluster_nodes.size(), 3u);
+  EXPECT_EQ(endpoint->cluster_nodes[0].host, "10.0.0.1");
+  EXPECT_EQ(endpoint->cluster_nodes[0].port, 6379);
+  EXPECT_EQ(endpoint->cluster_nodes[1].port, 7001);
+  EXPECT_EQ(endpoint->cluster_nodes[2].host, "::1");
+  EXPECT_TRUE(endpoint->sentinels.empty());
+  EXPECT_EQ(endpoint->password, "pw");
+  EXPECT_EQ(endpoint->display(), "redis+cluster://app:***@10.0.0.1:6379,10.0.0.2:7001,[::1]:7002");
+
+  EXPECT_NE(parse_error("redis+cluster://10.0.0.1/1").find("database 0 only"), std::string::npos);
+  EXPECT_NE(parse_error("redis+cluster://10.0.0.1,").find("host is missing"), std::string::npos);
+  EXPECT_NE(parse_error("redis+cluster://10.0.0.1:99999").find("port"), std::string::npos);
+  EXPECT_NE(parse_error("redis+clusters://10.0.0.1").find("redis+cluster://"), std::string::npos);
+}
+
+TEST(RedisUrl, RedissClusterIsTheClusterOverTls) {
+  std::string error;
+  const auto endpoint = parse_redis_url("rediss+cluster://:pw@10.0.0.1,10.0.0.2:7001", error);
+  ASSERT_TRUE(endpoint) << error;
+  EXPECT_TRUE(endpoint->tls);
+  EXPECT_EQ(endpoint->cluster_nodes.size(), 2u);
+  EXPECT_EQ(endpoint->display(), "rediss+cluster://:***@10.0.0.1:6379,10.0.0.2:7001");
+  EXPECT_FALSE(parse_redis_url("redis+cluster://10.0.0.1", error)->tls);
+  EXPECT_NE(parse_error("rediss+clusters://10.0.0.1").find("rediss+cluster://"), std::string::npos);
+  EXPECT_NE(parse_error("rediss+sentinel://10.0.0.1").find("master's name"), std::string::npos);
+  EXPECT_NE(parse_error("redis+tls://10.0.0.1").find("redis://"), std::string::npos);
+}

@@ -1,18 +1,23 @@
 /**
  * The relay page of the `iframe` transport, served from the server's origin as
- * /iframe-relay.html#c=CHANNEL&k=KEY&o=PAGE_ORIGIN&b=BEAT_MS[&s=SINCE]. It loads the forever-iframe
- * of a session, /iframe?channel=CHANNEL&callback=__pw, inside itself (same origin, so `parent.__pw`
- * reaches it) and forwards everything it carries to the page that embedded it, which adds the
- * session's other channels itself. See src/transports/iframe.ts.
+ * /iframe-relay.html?origin=PAGE_ORIGIN#c=CHANNEL&k=KEY&b=BEAT_MS[&s=SINCE][&t=TOKEN]. It loads the
+ * forever-iframe of a session, /iframe?channel=CHANNEL&callback=__pw, inside itself (same origin, so
+ * `parent.__pw` reaches it) and forwards everything it carries to the page that embedded it, which
+ * adds the session's other channels itself. See src/transports/iframe.ts.
+ *
+ * It posts only to PAGE_ORIGIN, never to `*`: the server serves the relay only for an origin
+ * --allow-origin allows, and the browser drops a message whose target is not its parent's origin.
+ * The token stays in the fragment, which the relay's own request does not carry.
  */
 (() => {
   const params = new URLSearchParams(location.hash.slice(1));
   const channel = params.get('c') ?? '';
   const key = params.get('k') ?? '';
-  const origin = params.get('o');
-  const target = origin && origin !== 'null' ? origin : '*';
+  const target = new URLSearchParams(location.search).get('origin') ?? '';
+  const token = params.get('t');
   const post = (m: Record<string, unknown>): void => parent.postMessage({ pushwire: key, ...m }, target);
   const query = (s: string): string => encodeURIComponent(s).replace(/%3A/gi, ':').replace(/%40/g, '@');
+  const withToken = token === null ? '' : `&token=${query(token)}`;
   let frame: HTMLIFrameElement | undefined;
   /** The page wants a sign of life this often (a third of its idle timeout). */
   const BEAT_MS = Number(params.get('b')) || 5000;
@@ -58,7 +63,7 @@
       clearInterval(watch);
       post({ type: 'closed', reason: opened ? 'the stream ended' : 'the stream could not load' });
     };
-    f.src = `iframe?channel=${query(channel)}&callback=__pw&since=${query(since)}`;
+    f.src = `iframe?channel=${query(channel)}&callback=__pw&since=${query(since)}${withToken}`;
     document.body.appendChild(f);
   };
 
@@ -68,7 +73,7 @@
     start(since);
   } else {
     // "New messages only": take the channel's newest id as the cursor first (see anchor()).
-    fetch(`poll/${query(channel)}`, { cache: 'no-store' })
+    fetch(`poll/${query(channel)}`, { cache: 'no-store', headers: token === null ? {} : { Authorization: `Bearer ${token}` } })
       .then((r) => (r.ok ? r.json() : Promise.reject(new Error(`HTTP ${r.status}`))))
       .then((body: { last_id?: string | null }) => {
         const cursor = typeof body.last_id === 'string' ? body.last_id : '0';

@@ -10,6 +10,7 @@ import { iframeDriver } from './transports/iframe';
 import { jsonpDriver } from './transports/jsonp';
 import { longpollDriver, pollDriver } from './transports/polling';
 import { toEnvelope } from './transports/shared';
+import { Credentials } from './token';
 import { sseDriver } from './transports/sse';
 import { streamDriver } from './transports/stream';
 import { websocketDriver } from './transports/websocket';
@@ -91,11 +92,16 @@ export class Client extends Emitter<ClientEvents> {
   private readonly connectTimeout: number;
   private readonly backoff: { initial: number; max: number };
   private readonly fallbackAfter: number;
+  private readonly credentials: Credentials;
 
   private readonly channels = new Map<string, Channel>();
   private driver: Driver | null = null;
   /** Identifies the current driver's host: calls through an older host are ignored. */
-  private token: object | null = null;
+  private attempt: object | null = null;
+  /** connect() waits for a token. */
+  private awaitingToken = false;
+  /** The driver was reopened to present a new token: its coming up is no news. */
+  private reopened = false;
   private index = 0;
   private current: TransportName | null = null;
   private isUp = false;
@@ -131,6 +137,10 @@ export class Client extends Emitter<ClientEvents> {
     this.connectTimeout = positive(options.connectTimeout, 10000);
     this.backoff = { initial: positive(options.backoff?.initial, 500), max: positive(options.backoff?.max, 15000) };
     this.fallbackAfter = Math.max(1, Math.floor(positive(options.fallbackAfter, 2)));
+    this.credentials = new Credentials(options, {
+      renewed: () => this.renew(),
+      failed: (err) => this.emit('error', err),
+    }, (failures) => this.retryDelay(failures));
     if (typeof window !== 'undefined') window.addEventListener('online', this.onOnline);
   }
 
@@ -204,6 +214,7 @@ export class Client extends Emitter<ClientEvents> {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.credentials.stop();
     clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
     this.stopDriver();
@@ -224,10 +235,17 @@ export class Client extends Emitter<ClientEvents> {
     }
   }
 
-  private endSub(sub: Sub, why: string): void {
+  private endSub(sub: Sub, why: string | Error): void {
     sub.active = false;
     sub.buffer = null;
-    sub.reject(new Error(`pushwire: ${why}`));
+    sub.reject(why instanceof Error ? why : new Error(`pushwire: ${why}`));
+  }
+
+  /** The server refused a channel for good: its subscriptions end with `err`, which is also emitted. */
+  private refuse(ch: Channel, err: PushwireError): void {
+    this.channels.delete(ch.name);
+    for (const sub of ch.subs) this.endSub(sub, err);
+    this.emit('error', err);
   }
 
   /**
@@ -273,15 +291,24 @@ export class Client extends Emitter<ClientEvents> {
   // --- connection management ---
 
   private connect(): void {
-    if (this.closed || this.driver || this.retryTimer !== undefined || this.channels.size === 0) return;
+    if (this.closed || this.driver || this.retryTimer !== undefined || this.awaitingToken || this.channels.size === 0) return;
+    const tokenToCome = this.credentials.pending();
+    if (tokenToCome) {
+      this.awaitingToken = true;
+      void tokenToCome.then(() => {
+        this.awaitingToken = false;
+        this.connect();
+      });
+      return;
+    }
     const name = this.order[this.index] as TransportName;
     if (name !== this.current) {
       this.current = name;
       this.emit('transport', name);
     }
-    const token = {};
-    this.token = token;
-    const host = this.host(token, name);
+    const attempt = {};
+    this.attempt = attempt;
+    const host = this.host(attempt, name);
     this.connectTimer = setTimeout(() => host.down(`not connected within ${this.connectTimeout} ms`), this.connectTimeout);
     let driver: Driver;
     try {
@@ -294,8 +321,8 @@ export class Client extends Emitter<ClientEvents> {
     for (const ch of this.channels.values()) driver.add(ch);
   }
 
-  private host(token: object, name: TransportName): Host {
-    const current = (): boolean => this.token === token;
+  private host(attempt: object, name: TransportName): Host {
+    const current = (): boolean => this.attempt === attempt;
     const mine = (ch: ChannelState): ch is Channel => current() && this.channels.get(ch.name) === ch;
     return {
       base: this.baseUrl,
@@ -314,10 +341,8 @@ export class Client extends Emitter<ClientEvents> {
         ch.live = true;
         for (const sub of ch.subs) if (sub.active && !sub.buffer) sub.resolve();
       },
-      refuse: (ch, reason) => {
-        if (!mine(ch)) return;
-        this.channels.delete(ch.name);
-        for (const sub of ch.subs) this.endSub(sub, `the server refused channel ${ch.name}: ${reason}`);
+      refuse: (ch, code, message) => {
+        if (mine(ch)) this.refuse(ch, new PushwireError(code, `the server refused channel ${ch.name}: ${message}`));
       },
       up: () => {
         if (current()) this.onUp(name);
@@ -325,8 +350,10 @@ export class Client extends Emitter<ClientEvents> {
       down: (reason) => {
         if (current()) this.onDown(name, reason);
       },
-      traffic: (t) => this.traffic(name, t),
-      exchange: () => ++this.exchanges,
+      expired: () => {
+        if (current()) void this.credentials.refresh();
+      },
+      ...this.tap(name),
     };
   }
 
@@ -336,7 +363,8 @@ export class Client extends Emitter<ClientEvents> {
     clearTimeout(this.connectTimer);
     this.worked.add(name);
     this.stableTimer = setTimeout(() => this.stable(), STABLE_MS);
-    this.emit('connected', { transport: name });
+    if (!this.reopened) this.emit('connected', { transport: name });
+    this.reopened = false;
   }
 
   private stable(): void {
@@ -351,6 +379,7 @@ export class Client extends Emitter<ClientEvents> {
    */
   private onDown(name: TransportName, reason: string): void {
     const wasUp = this.isUp;
+    this.reopened = false;
     this.stopDriver();
     this.failures++;
     const proven = this.worked.has(name);
@@ -359,8 +388,7 @@ export class Client extends Emitter<ClientEvents> {
       this.index = (this.index + 1) % this.order.length;
       this.tries = 0;
     }
-    const exp = Math.min(this.failures - 1, 20);
-    const delay = Math.round(Math.min(this.backoff.max, this.backoff.initial * 2 ** exp) * (0.5 + Math.random() * 0.5));
+    const delay = this.retryDelay(this.failures - 1);
     if (wasUp) this.emit('disconnected', { transport: name, reason, retryIn: delay });
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
@@ -368,10 +396,37 @@ export class Client extends Emitter<ClientEvents> {
     }, delay);
   }
 
+  private retryDelay(failures: number): number {
+    const exp = Math.min(failures, 20);
+    return Math.round(Math.min(this.backoff.max, this.backoff.initial * 2 ** exp) * (0.5 + Math.random() * 0.5));
+  }
+
+  /** A new token is current: the driver presents it, or is reopened with it, resuming every channel from its cursor. */
+  private renew(): void {
+    const driver = this.driver;
+    if (!driver) return; // the next connection presents it
+    if (driver.renew) return driver.renew();
+    this.reopened = this.isUp;
+    this.stopDriver();
+    this.connect();
+  }
+
+  /** The server refused a request: 401, the token, which is renewed; 403 of a read, the channel. */
+  private refused(status: 401 | 403, channel: string | undefined): void {
+    if (status === 401) {
+      void this.credentials.refresh();
+      return;
+    }
+    const ch = channel === undefined ? undefined : this.channels.get(channel);
+    if (!ch) return;
+    this.refuse(ch, new PushwireError('forbidden', `the token does not grant channel ${ch.name}`, 403));
+    this.driver?.remove(ch);
+  }
+
   private stopDriver(): void {
     const driver = this.driver;
     this.driver = null;
-    this.token = null;
+    this.attempt = null;
     this.isUp = false;
     clearTimeout(this.connectTimer);
     clearTimeout(this.stableTimer);
@@ -392,6 +447,11 @@ export class Client extends Emitter<ClientEvents> {
   }
 
   private tap(transport: Traffic['transport']): Tap {
-    return { traffic: (t) => this.traffic(transport, t), exchange: () => ++this.exchanges };
+    return {
+      traffic: (t) => this.traffic(transport, t),
+      exchange: () => ++this.exchanges,
+      token: () => this.credentials.token,
+      refused: (status, channel) => this.refused(status, channel),
+    };
   }
 }

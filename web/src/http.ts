@@ -1,10 +1,35 @@
-/** HTTP plumbing shared by the transports: URLs, one-shot requests, streamed responses. */
+/**
+ * HTTP plumbing shared by the transports: URLs, one-shot requests, streamed responses, and the
+ * access token, which every request presents: as `Authorization: Bearer` where it can set
+ * headers, else (WebSocket handshakes, scripts, frames) as `?token=` with withToken().
+ */
 import type { Envelope, Traffic } from './types';
 
-/** Where a request reports its traffic. */
+/** Where a request reports its traffic, and finds the token to present. */
 export interface Tap {
   traffic(t: Omit<Traffic, 'transport'>): void;
   exchange(): number;
+  /** The access token, if any. */
+  token(): string | undefined;
+  /** The server refused a request: 401, the token; 403 with a channel, reading that channel. */
+  refused(status: 401 | 403, channel: string | undefined): void;
+}
+
+/** `url` with the tap's token as `?token=`, for requests that cannot carry a header. */
+export function withToken(tap: Tap, url: string): string {
+  const token = tap.token();
+  return token === undefined ? url : `${url}${url.includes('?') ? '&' : '?'}token=${encodeURIComponent(token)}`;
+}
+
+/** `headers` with the tap's token as the bearer, unless they name one (a publish key) already. */
+function authorize(tap: Tap, headers: Record<string, string> = {}): Record<string, string> {
+  const token = tap.token();
+  return token === undefined || headers.Authorization !== undefined ? headers : { ...headers, Authorization: `Bearer ${token}` };
+}
+
+/** Tells the tap of a refusal; `channel` only for a read, since a refused publish says nothing of reading. */
+function refusal(tap: Tap, status: number, channel: string | undefined): void {
+  if (status === 401 || status === 403) tap.refused(status, channel);
 }
 
 /** Characters that need no escaping in channel names and ids, in a path or a query. */
@@ -63,8 +88,7 @@ export function request(tap: Tap, o: RequestOptions): Pending<string> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let aborted = false;
   tap.traffic({ type: 'request', conn, method, url: o.url, ...(o.channel !== undefined ? { channel: o.channel } : {}), bytes: o.body ? utf8Length(o.body) : 0 });
-  const init: RequestInit = { method, signal: ctl.signal, cache: 'no-store', credentials: 'omit' };
-  if (o.headers) init.headers = o.headers;
+  const init: RequestInit = { method, signal: ctl.signal, cache: 'no-store', credentials: 'omit', headers: authorize(tap, o.headers) };
   if (o.body !== undefined) init.body = o.body;
   const promise = new Promise<string>((resolve, reject) => {
     if (o.timeout) timer = setTimeout(() => { ctl.abort(); reject(new Error('request timed out')); }, o.timeout);
@@ -73,7 +97,11 @@ export function request(tap: Tap, o: RequestOptions): Pending<string> {
         tap.traffic({ type: 'open', conn });
         const text = await resp.text();
         tap.traffic({ type: 'data', conn, dir: 'in', bytes: utf8Length(text) });
-        if (!resp.ok) throw new HttpError(resp.status, text);
+        if (!resp.ok) {
+          // A refusal of a key the caller presented (a publish key) says nothing of the token.
+          if (o.headers?.Authorization === undefined) refusal(tap, resp.status, method === 'GET' ? o.channel : undefined);
+          throw new HttpError(resp.status, text);
+        }
         return text;
       })
       .then((text) => { tap.traffic({ type: 'end', conn }); resolve(text); },
@@ -129,8 +157,9 @@ export function openStream(tap: Tap, url: string, channel: string, api: 'fetch' 
   tap.traffic({ type: 'request', conn, method: 'GET', url, channel, bytes: 0 });
   if (api === 'fetch') {
     const ctl = new AbortController();
-    fetch(url, { signal: ctl.signal, cache: 'no-store', credentials: 'omit' })
+    fetch(url, { signal: ctl.signal, cache: 'no-store', credentials: 'omit', headers: authorize(tap) })
       .then(async (resp) => {
+        if (!resp.ok) refusal(tap, resp.status, channel);
         if (!resp.ok || !resp.body) throw new Error(`HTTP ${resp.status}`);
         if (finished) return;
         tap.traffic({ type: 'open', conn });
@@ -159,11 +188,16 @@ export function openStream(tap: Tap, url: string, channel: string, api: 'fetch' 
     h.open();
   };
   xhr.open('GET', url);
+  const headers = authorize(tap);
+  for (const name of Object.keys(headers)) xhr.setRequestHeader(name, headers[name] as string);
   xhr.onreadystatechange = () => {
     if (finished || xhr.readyState < 2) return;
     if (xhr.status !== 200) {
       // An error answers at once, with its body; a status 0 is a network or CORS failure.
-      if (xhr.readyState === 4 || xhr.status !== 0) finish(`HTTP ${xhr.status}`, true);
+      if (xhr.readyState === 4 || xhr.status !== 0) {
+        refusal(tap, xhr.status, channel);
+        finish(`HTTP ${xhr.status}`, true);
+      }
       return;
     }
     open();

@@ -1,4 +1,5 @@
 /** The public types of the pushwire browser client. */
+import type { PushwireError } from './errors';
 
 /** The ways the client can reach the server, in the default order of preference. */
 export const TRANSPORTS = ['websocket', 'sse', 'stream', 'longpoll', 'poll', 'iframe', 'jsonp'] as const;
@@ -24,6 +25,14 @@ export interface ClientOptions {
   transports?: TransportName[];
   /** Sent as `Authorization: Bearer KEY` with HTTP publishes and as the `auth` op on the WebSocket. */
   publishKey?: string;
+  /** An access token (JWT) presented with every request; it is not renewed. */
+  token?: string;
+  /**
+   * Gives an access token (JWT), asked before the first connection and again before the token
+   * expires (at 80% of its lifetime, read from its `exp`), when the server refuses it, and when a
+   * subscription expires. Takes precedence over `token` for renewals.
+   */
+  getToken?: () => Promise<string>;
   /** `poll` transport: milliseconds between two requests. Default 2000. */
   pollInterval?: number;
   /** `longpoll` and `jsonp`: the `timeout` the server holds a request, in seconds. Default 30. */
@@ -96,4 +105,10 @@ export interface ClientEvents {
   /** Messages after a resume cursor were no longer kept; what is kept follows. */
   gap: { channel: string };
   traffic: Traffic;
+  /**
+   * Something the client cannot retry by itself: getToken failed (`token_failed`; it is asked
+   * again with backoff), the server refused the token and there is no getToken
+   * (`unauthorized`), or refused a channel (`forbidden`; its subscriptions end).
+   */
+  error: PushwireError;
 }

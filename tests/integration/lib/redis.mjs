@@ -45,6 +45,18 @@ export function redisCommand(port, ...args) {
   });
 }
 
+/** Resolves once `predicate` holds; errors count as not yet (the process is not answering yet). */
+export async function untilRedis(predicate, timeoutMs, what) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      if (await predicate()) return;
+    } catch { /* not answering yet */ }
+    if (Date.now() > deadline) assert.fail(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 async function waitUntilServing(port, timeoutMs = 5000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

@@ -5,18 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, redisCommand, spawnRedisProcess as run } from './redis.mjs';
-
-async function until(predicate, timeoutMs, what) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      if (await predicate()) return;
-    } catch { /* not answering yet */ }
-    if (Date.now() > deadline) assert.fail(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+import { freePort, redisCommand, spawnRedisProcess as run, untilRedis as until } from './redis.mjs';
 
 /** The master's port as the Sentinel on `port` sees it. */
 export async function masterPort(port, name) {

@@ -3,7 +3,8 @@
  * transport it is trying, hands it every channel, and drops it (close()) when it fails;
  * a new driver then resumes each channel from its cursor. A driver never retries on its own.
  */
-import type { Envelope, PublishResult, Traffic, TransportName } from '../types';
+import type { Tap } from '../http';
+import type { Envelope, PublishResult, TransportName } from '../types';
 
 /** One subscribed channel, shared by the client and the driver. */
 export interface ChannelState {
@@ -21,7 +22,7 @@ export interface Settings {
 }
 
 /** What a driver may tell the client. Calls from a driver that was closed are ignored. */
-export interface Host {
+export interface Host extends Tap {
   /** Server base URL without a trailing slash, e.g. `http://127.0.0.1:8080`. */
   readonly base: string;
   readonly settings: Settings;
@@ -31,21 +32,26 @@ export interface Host {
   cursor(ch: ChannelState, lastId: string | null): void;
   /** The channel is live on the server. */
   live(ch: ChannelState): void;
-  /** The server refused the channel for good (e.g. an error op for its subscribe). */
-  refuse(ch: ChannelState, reason: string): void;
+  /** The server refused the channel for good (e.g. an error op for its subscribe), with its error code. */
+  refuse(ch: ChannelState, code: string, message: string): void;
   /** The transport works (WebSocket open, or a first channel live). */
   up(): void;
   /** The transport failed; the client closes the driver. */
   down(reason: string): void;
-  traffic(t: Omit<Traffic, 'transport'>): void;
-  /** A new number for a Traffic `conn`. */
-  exchange(): number;
+  /** The token behind the subscriptions ran out (`_expired`): the client gets a new one. */
+  expired(): void;
 }
 
 export interface Driver {
   add(ch: ChannelState): void;
   remove(ch: ChannelState): void;
   close(): void;
+  /**
+   * A new token is current: present it where the transport holds one (a WebSocket's auth op).
+   * Drivers whose requests each take the current token have nothing to do; left out, the client
+   * reopens the driver, which resumes every channel from its cursor (a stream holds its token).
+   */
+  renew?(): void;
   /** Publishes over this transport when it can (an open WebSocket); undefined means use HTTP. */
   publish?(channel: string, data: string, event: string | undefined): Promise<PublishResult> | undefined;
 }

@@ -34,8 +34,10 @@ const SCRIPT_OVERHEAD = 31;
 const iframeCarrier: Carrier = (host, first, sink, events) => {
   const serverOrigin = new URL(host.base).origin;
   const key = Math.random().toString(36).slice(2) + Date.now().toString(36);
-  const params = new URLSearchParams({ c: first.name, k: key, o: location.origin, b: String(Math.ceil(host.settings.idleTimeout / 3)) });
+  const params = new URLSearchParams({ c: first.name, k: key, b: String(Math.ceil(host.settings.idleTimeout / 3)) });
   if (first.cursor !== undefined) params.set('s', first.cursor);
+  const token = host.token();
+  if (token !== undefined) params.set('t', token);
   const frame = document.createElement('iframe');
   const relayConn = host.exchange();
   let streamConn = 0;
@@ -99,7 +101,7 @@ const iframeCarrier: Carrier = (host, first, sink, events) => {
   frame.setAttribute('aria-hidden', 'true');
   frame.tabIndex = -1;
   frame.style.cssText = 'position:absolute;width:0;height:0;border:0;visibility:hidden';
-  frame.src = `${host.base}/${RELAY_PAGE}#${params.toString()}`;
+  frame.src = `${host.base}/${RELAY_PAGE}?origin=${encodeURIComponent(location.origin)}#${params.toString()}`;
   host.traffic({ type: 'request', conn: relayConn, method: 'GET', url: frame.src, channel: first.name, bytes: 0 });
   (document.body || document.documentElement).appendChild(frame);
   return stop;

@@ -4,7 +4,7 @@
  * asks with timeout=1, so that its answer (and the cursor in it) comes within a second: from
  * then on the channel is live. Later requests wait up to longPollTimeout.
  */
-import { endpoint, utf8Length, type Pending, type Tap } from '../http';
+import { endpoint, utf8Length, withToken, type Pending, type Tap } from '../http';
 import type { DriverFactory } from './driver';
 import { pollingLoops } from './shared';
 
@@ -21,7 +21,7 @@ let sequence = 0;
 /** Loads one JSONP script; resolves with the argument its callback got. */
 export function jsonp(tap: Tap, url: (callback: string) => string, channel: string, timeoutMs: number): Pending<unknown> {
   const name = `${prefix}_${++sequence}`;
-  const src = url(`${GLOBAL}.${name}`);
+  const src = withToken(tap, url(`${GLOBAL}.${name}`));
   const conn = tap.exchange();
   const script = document.createElement('script');
   let timer: ReturnType<typeof setTimeout> | undefined;

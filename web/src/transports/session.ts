@@ -63,6 +63,7 @@ interface Op {
 interface OpResult {
   ok?: boolean;
   error?: string;
+  message?: string;
 }
 
 export function sessionDriver(name: string, carrier: Carrier): DriverFactory {
@@ -103,6 +104,10 @@ export function sessionDriver(name: string, carrier: Carrier): DriverFactory {
         } else if (o.event === '_gap' && typeof o.channel === 'string') {
           const ch = channels.get(o.channel);
           if (ch) host.gap(ch);
+        } else if (o.event === '_expired') {
+          // The stream ends next: the client reopens it once it has a new token.
+          close();
+          host.expired();
         }
       },
     };
@@ -125,7 +130,7 @@ export function sessionDriver(name: string, carrier: Carrier): DriverFactory {
           if (closed || channels.get(ch.name) !== ch) return;
           const result = results[i];
           if (result?.ok) host.live(ch);
-          else host.refuse(ch, result?.error ?? 'no answer');
+          else host.refuse(ch, result?.error ?? 'no_answer', result?.message ?? 'no answer');
         }))
         .catch((err: unknown) => fail(err instanceof HttpError && err.status === 404 ? 'the session ended' : errorText(err)));
     };

@@ -62,6 +62,7 @@ export function perChannel(runs: Map<ChannelState, () => void>, start: (ch: Chan
       for (const stop of runs.values()) stop();
       runs.clear();
     },
+    renew() {}, // each request takes the current token
   };
 }
 

@@ -4,7 +4,7 @@
  * when it has sent nothing for a while, and takes a connection silent for idleTimeout for dead.
  */
 import { PushwireError } from '../errors';
-import { utf8Length } from '../http';
+import { utf8Length, withToken } from '../http';
 import type { PublishResult } from '../types';
 import type { ChannelState, DriverFactory } from './driver';
 import { anchor, isGap, toEnvelope } from './shared';
@@ -18,7 +18,7 @@ interface Waiter {
 export const wsUrl = (base: string): string => base.replace(/^http/, 'ws') + '/ws';
 
 export const websocketDriver: DriverFactory = (host) => {
-  const url = wsUrl(host.base);
+  const url = withToken(host, wsUrl(host.base));
   const ws = new WebSocket(url);
   const conn = host.exchange();
   const channels = new Map<string, ChannelState>();
@@ -69,7 +69,7 @@ export const websocketDriver: DriverFactory = (host) => {
       reject: (err) => {
         if (err instanceof PushwireError && channels.get(ch.name) === ch) {
           channels.delete(ch.name);
-          host.refuse(ch, err.message);
+          host.refuse(ch, err.code, err.message);
         }
       },
     });
@@ -118,6 +118,8 @@ export const websocketDriver: DriverFactory = (host) => {
       case 'gap':
         if (ch) host.gap(ch);
         return;
+      case 'expired': // suspended until renew() presents a new token
+        return host.expired();
       case 'ok':
         if (waiter) {
           waiters.delete(msg.ref as number);
@@ -154,6 +156,12 @@ export const websocketDriver: DriverFactory = (host) => {
     },
     close() {
       shutdown(new Error('websocket: closed'));
+    },
+    renew() {
+      const token = host.token();
+      if (!open || closed || token === undefined) return;
+      // The server resumes the suspended subscriptions after what each delivered.
+      send({ op: 'auth', token }, { resolve() {}, reject: (err) => { if (err instanceof PushwireError) fail(`the server refused the new token: ${err.message}`); } });
     },
     publish(channel, data, event): Promise<PublishResult> | undefined {
       if (!open || closed) return undefined;
