@@ -1,11 +1,13 @@
 // --redis: a long-poll on a channel that keeps nothing waits for the next
 // message, like the in-memory broker, instead of answering gap:true at once
 // because other channels moved on (which made a client following last_id
-// poll a quiet channel as fast as it could send requests).
+// poll a quiet channel as fast as it could send requests), on one Redis and
+// on a Redis Cluster.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { startServer } from './lib/server.mjs';
 import { startRedis } from './lib/redis.mjs';
+import { cli, ownerOf, startCluster } from './lib/redis_cluster.mjs';
 import { channelName, datas, longPoll, publish, publishMany, sleep } from './lib/http.mjs';
 import { metric } from './lib/streams.mjs';
 
@@ -69,4 +71,18 @@ test('--history 0: after the last message nothing was lost, before it the messag
   await assertWaits(a.base, quiet, last);
   const missed = await longPoll(a.base, quiet, { since: before, timeout: 5 });
   assert.deepEqual([missed.body.gap, missed.body.messages], [true, []]);
+});
+
+test('on a Redis Cluster, the last id is kept in pushwire\'s slot: an expired channel\'s last id still waits', async (t) => {
+  const cluster = await startCluster(t);
+  const a = await startServer(t, ['--redis', cluster.url(), '--history-ttl', '1']);
+  const b = await startServer(t, ['--redis', cluster.url(), '--history-ttl', '1']);
+  const quiet = channelName('cluster-expired');
+  const last = (await publish(a.base, quiet, 'gone soon')).id;
+  await sleep(1300);
+  await publishMany(b.base, channelName('busy'), ['x', 'y']);
+  await assertWaits(b.base, quiet, last);
+  const slot = Number(await cli(cluster.ports[0], 'CLUSTER', 'KEYSLOT', 'pushwire:{pushwire}:seq'));
+  const owner = await ownerOf(cluster.ports[0], slot);
+  assert.equal(await cli(owner, 'EXISTS', `pushwire:{pushwire}:l:${quiet}`), '1', 'on the master of the sequence\'s slot');
 });
