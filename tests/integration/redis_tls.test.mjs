@@ -1,11 +1,12 @@
 // rediss://: two pushwire servers share channels through a real redis-server
-// over TLS, verifying its certificate; a certificate they cannot trust stops
-// a server at start with a clear error.
+// (or a Redis Cluster) over TLS, verifying its certificate; a certificate
+// they cannot trust stops a server at start with a clear error.
 import assert from 'node:assert/strict';
 import { before, after, describe, test } from 'node:test';
 import { startServer, runPushwire } from './lib/server.mjs';
 import { redisCommand } from './lib/redis.mjs';
 import { makeCa, makeSignedCertificate, startTlsRedis } from './lib/redis_tls.mjs';
+import { cli, ownerOf, startCluster } from './lib/redis_cluster.mjs';
 import { tempDir } from './lib/tls.mjs';
 import { channelName, datas, poll, publish, publishMany, waitFor } from './lib/http.mjs';
 import { wsSubscriber } from './lib/ws_subscriber.mjs';
@@ -13,11 +14,12 @@ import { wsSubscriber } from './lib/ws_subscriber.mjs';
 describe('rediss://', () => {
   let keys;
   let ca;
+  let certificate;
   let redis;
   before(async () => {
     keys = tempDir();
     ca = await makeCa(keys.dir, 'redis-ca');
-    const certificate = await makeSignedCertificate(keys.dir, 'redis', ca, 'DNS:localhost,IP:127.0.0.1');
+    certificate = await makeSignedCertificate(keys.dir, 'redis', ca, 'DNS:localhost,IP:127.0.0.1');
     redis = await startTlsRedis(null, certificate, ca);
   });
   after(async () => {
@@ -41,6 +43,27 @@ describe('rediss://', () => {
     assert.equal((await poll(a.base, channel, acked[1])).last_id, reply.id);
     // What pushwire wrote went through the TLS port into this Redis.
     assert.match(await redisCommand(redis.port, 'LLEN', `pushwire:h:${channel}`), /^:3\r\n$/);
+    sub.ws.close();
+    await a.stop();
+    await b.stop();
+  });
+
+  test('rediss+cluster:// reaches every node of a Redis Cluster over TLS, the ones the slot map names too', async (t) => {
+    const cluster = await startCluster(t, { certificate, ca });
+    const slot = Number(await cli(cluster.ports[0], 'CLUSTER', 'KEYSLOT', 'pushwire:{pushwire}:seq'));
+    const owner = cluster.tlsPorts[cluster.ports.indexOf(await ownerOf(cluster.ports[0], slot))];
+    // Given only a node that does not serve pushwire's slot: the master is found, and verified, through the map.
+    const a = await startServer(t, ['--redis', cluster.tlsUrl(cluster.tlsPorts.filter((p) => p !== owner).slice(0, 1)),
+      '--redis-ca', ca.cert]);
+    const b = await startServer(t, ['--redis', cluster.tlsUrl(), '--redis-ca', ca.cert, '--threads', '2']);
+    const channel = channelName('tls-cluster');
+    const sub = await wsSubscriber(b.port, channel);
+    const acked = await publishMany(a.base, channel, ['one', 'two']);
+    await waitFor(() => sub.got.length === 2, 3000, 'both messages on the other server');
+    assert.deepEqual(sub.got.map((m) => [m.id, m.data]), [[acked[0], 'one'], [acked[1], 'two']]);
+    assert.deepEqual(datas(await poll(a.base, channel, '0')), ['one', 'two']);
+    const plainOwner = cluster.ports[cluster.tlsPorts.indexOf(owner)];
+    assert.equal(await cli(plainOwner, 'LLEN', `pushwire:{pushwire}:h:${channel}`), '2');
     sub.ws.close();
     await a.stop();
     await b.stop();

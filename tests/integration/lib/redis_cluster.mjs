@@ -1,6 +1,6 @@
 // A Redis Cluster of three masters (no replicas), real redis-server
 // processes started for a test in a temporary directory of their own, made
-// one cluster by `redis-cli --cluster create`.
+// one cluster by `redis-cli --cluster create`, over TLS if asked.
 import assert from 'node:assert/strict';
 import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { freePort, redisCommand, spawnRedisProcess as run, untilRedis as until } from './redis.mjs';
+import { tlsServerArgs } from './redis_tls.mjs';
 
 const exec = promisify(execFile);
 
@@ -56,28 +57,49 @@ export async function moveSlot(cluster, slot, from, to) {
   }, 10000, `every node to see slot ${slot} on ${to}`);
 }
 
-export async function startCluster(t) {
+/**
+ * With `tls` ({certificate, ca}), every node also has a TLS port (in
+ * `tlsPorts`), the cluster bus runs over TLS, and the slot map a client
+ * asks for over TLS names the nodes' TLS ports.
+ */
+export async function startCluster(t, tls) {
   const found = spawnSync('redis-cli', ['--version'], { encoding: 'utf8' });
   assert.ok(!found.error, 'redis-cli is not installed (make test installs it: apt-get install redis-tools)');
   const dir = mkdtempSync(join(tmpdir(), 'pushwire-cluster-'));
   const children = [];
   const ports = [];
+  const tlsPorts = [];
   for (let i = 0; i < 3; i++) {
     const port = await freePort();
     ports.push(port);
+    const tlsArgs = [];
+    if (tls) {
+      tlsPorts.push(await freePort());
+      // The bus port would be the TLS port + 10000, which may not exist.
+      tlsArgs.push(...tlsServerArgs(tlsPorts[i], tls.certificate, tls.ca), '--tls-cluster', 'yes',
+        '--cluster-port', String(await freePort()));
+    }
     children.push(run('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--cluster-enabled', 'yes',
       '--cluster-config-file', join(dir, `nodes-${port}.conf`), '--cluster-node-timeout', '5000', '--save', '',
-      '--appendonly', 'no', '--loglevel', 'warning', '--dir', dir]));
+      '--appendonly', 'no', '--loglevel', 'warning', '--dir', dir, ...tlsArgs]));
   }
   t.after(() => {
     for (const child of children) child.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
   });
   for (const port of ports) await until(async () => (await redisCommand(port, 'PING')).startsWith('+PONG'), 5000, `node ${port}`);
-  await exec('redis-cli', ['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-yes']);
+  const createOver = tls ? ['--tls', '--cacert', tls.ca.cert] : [];
+  await exec('redis-cli', [...createOver, '--cluster', 'create', ...(tls ? tlsPorts : ports).map((p) => `127.0.0.1:${p}`),
+    '--cluster-yes']);
   await until(async () => {
     for (const port of ports) if (!(await cli(port, 'CLUSTER', 'INFO')).includes('cluster_state:ok')) return false;
     return true;
   }, 10000, 'the cluster to be ok on every node');
-  return { ports, url: (seeds = ports) => `redis+cluster://${seeds.map((p) => `127.0.0.1:${p}`).join(',')}` };
+  const nodes = (seeds) => seeds.map((p) => `127.0.0.1:${p}`).join(',');
+  return {
+    ports,
+    tlsPorts,
+    url: (seeds = ports) => `redis+cluster://${nodes(seeds)}`,
+    tlsUrl: (seeds = tlsPorts) => `rediss+cluster://${nodes(seeds)}`,
+  };
 }

@@ -31,11 +31,16 @@ export async function makeSignedCertificate(dir, name, ca, altNames) {
   return paths;
 }
 
-// redis-server with its usual plain port and a TLS port (`tlsPort`) serving
-// `certificate`; clients need no certificate of their own.
+// redis-server's arguments for a TLS port serving `certificate`; clients
+// need no certificate of their own.
+export function tlsServerArgs(tlsPort, certificate, ca) {
+  return ['--tls-port', String(tlsPort), '--tls-cert-file', certificate.cert, '--tls-key-file', certificate.key,
+    '--tls-ca-cert-file', ca.cert, '--tls-auth-clients', 'no'];
+}
+
+// redis-server with its usual plain port and a TLS port (`tlsPort`).
 export async function startTlsRedis(t, certificate, ca) {
   const tlsPort = await freePort();
-  const redis = await startRedis(t, ['--tls-port', String(tlsPort), '--tls-cert-file', certificate.cert,
-    '--tls-key-file', certificate.key, '--tls-ca-cert-file', ca.cert, '--tls-auth-clients', 'no']);
+  const redis = await startRedis(t, tlsServerArgs(tlsPort, certificate, ca));
   return { ...redis, tlsPort };
 }
