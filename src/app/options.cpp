@@ -536,7 +536,8 @@ ParseResult parse_options(int argc, const char* const* argv) {
   if (options.tls_cert.empty() != options.tls_key.empty())
     return failure("--tls-cert and --tls-key go together: give both to serve HTTPS, or neither for plain HTTP");
   if (!options.redis_ca.empty() && !options.redis_url.starts_with("rediss"))
-    return failure("--redis-ca is for TLS to Redis: give a rediss:// or rediss+sentinel:// URL with it");
+    return failure(
+        "--redis-ca is for TLS to Redis: give a rediss://, rediss+sentinel:// or rediss+cluster:// URL with it");
   if (options.threads == 0) options.threads = default_threads();
   return {ParseResult::Action::run, std::move(options), {}};
 }

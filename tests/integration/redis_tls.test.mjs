@@ -11,6 +11,18 @@ import { tempDir } from './lib/tls.mjs';
 import { channelName, datas, poll, publish, publishMany, waitFor } from './lib/http.mjs';
 import { wsSubscriber } from './lib/ws_subscriber.mjs';
 
+// Two messages published on `a` reach a subscriber on `b` and are read back
+// from `b`'s history; returns their ids.
+async function assertSharedBetween(a, b, channel) {
+  const sub = await wsSubscriber(b.port, channel);
+  const acked = await publishMany(a.base, channel, ['one', 'two']);
+  await waitFor(() => sub.got.length === 2, 3000, 'both messages on the other server');
+  assert.deepEqual(sub.got.map((m) => [m.id, m.data]), [[acked[0], 'one'], [acked[1], 'two']]);
+  assert.deepEqual(datas(await poll(b.base, channel, '0')), ['one', 'two']);
+  sub.ws.close();
+  return acked;
+}
+
 describe('rediss://', () => {
   let keys;
   let ca;
@@ -33,22 +45,17 @@ describe('rediss://', () => {
     const b = await startServer(t, ['--redis', `rediss://127.0.0.1:${redis.tlsPort}`, '--redis-ca', ca.cert,
       '--threads', '2']);
     const channel = channelName('tls');
-    const sub = await wsSubscriber(b.port, channel);
-    const acked = await publishMany(a.base, channel, ['one', 'two']);
-    await waitFor(() => sub.got.length === 2, 3000, 'both messages on the other server');
-    assert.deepEqual(sub.got.map((m) => [m.id, m.data]), [[acked[0], 'one'], [acked[1], 'two']]);
-    assert.deepEqual(datas(await poll(b.base, channel, '0')), ['one', 'two']);
+    const acked = await assertSharedBetween(a, b, channel);
     const reply = await publish(b.base, channel, 'three');
     assert.deepEqual(datas(await poll(a.base, channel, acked[1])), ['three']);
     assert.equal((await poll(a.base, channel, acked[1])).last_id, reply.id);
     // What pushwire wrote went through the TLS port into this Redis.
     assert.match(await redisCommand(redis.port, 'LLEN', `pushwire:h:${channel}`), /^:3\r\n$/);
-    sub.ws.close();
     await a.stop();
     await b.stop();
   });
 
-  test('rediss+cluster:// reaches every node of a Redis Cluster over TLS, the ones the slot map names too', async (t) => {
+  test('rediss+cluster:// reaches the nodes it is given and the master the slot map names, over TLS', async (t) => {
     const cluster = await startCluster(t, { certificate, ca });
     const slot = Number(await cli(cluster.ports[0], 'CLUSTER', 'KEYSLOT', 'pushwire:{pushwire}:seq'));
     const owner = cluster.tlsPorts[cluster.ports.indexOf(await ownerOf(cluster.ports[0], slot))];
@@ -57,14 +64,9 @@ describe('rediss://', () => {
       '--redis-ca', ca.cert]);
     const b = await startServer(t, ['--redis', cluster.tlsUrl(), '--redis-ca', ca.cert, '--threads', '2']);
     const channel = channelName('tls-cluster');
-    const sub = await wsSubscriber(b.port, channel);
-    const acked = await publishMany(a.base, channel, ['one', 'two']);
-    await waitFor(() => sub.got.length === 2, 3000, 'both messages on the other server');
-    assert.deepEqual(sub.got.map((m) => [m.id, m.data]), [[acked[0], 'one'], [acked[1], 'two']]);
-    assert.deepEqual(datas(await poll(a.base, channel, '0')), ['one', 'two']);
+    await assertSharedBetween(a, b, channel);
     const plainOwner = cluster.ports[cluster.tlsPorts.indexOf(owner)];
     assert.equal(await cli(plainOwner, 'LLEN', `pushwire:{pushwire}:h:${channel}`), '2');
-    sub.ws.close();
     await a.stop();
     await b.stop();
   });

@@ -88,9 +88,9 @@ export async function startCluster(t, tls) {
     rmSync(dir, { recursive: true, force: true });
   });
   for (const port of ports) await until(async () => (await redisCommand(port, 'PING')).startsWith('+PONG'), 5000, `node ${port}`);
-  const createOver = tls ? ['--tls', '--cacert', tls.ca.cert] : [];
-  await exec('redis-cli', [...createOver, '--cluster', 'create', ...(tls ? tlsPorts : ports).map((p) => `127.0.0.1:${p}`),
-    '--cluster-yes']);
+  const overTls = tls ? ['--tls', '--cacert', tls.ca.cert] : [];
+  const members = (tls ? tlsPorts : ports).map((p) => `127.0.0.1:${p}`);
+  await exec('redis-cli', [...overTls, '--cluster', 'create', ...members, '--cluster-yes']);
   await until(async () => {
     for (const port of ports) if (!(await cli(port, 'CLUSTER', 'INFO')).includes('cluster_state:ok')) return false;
     return true;
