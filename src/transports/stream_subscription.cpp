@@ -25,6 +25,7 @@ void StreamSubscription::start(Context& context, http::Exchange& exchange, const
     if (replay.gap) self->writer_.control("_gap", channel_fields(self->channel()));
     for (const core::MessagePtr& message : replay.messages) self->writer_.message(message);
   });
+  exchange.release_request();  // `since` pointed into it; nothing reads it from now on
 }
 
 void StreamSubscription::expire() {
