@@ -37,25 +37,12 @@ while [ $# -gt 0 ]; do
   esac
 done
 
+# shellcheck source=bench/lib.sh
+source "$root/bench/lib.sh"
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 server_pid=""
-stop_server() {
-  [ -n "$server_pid" ] || return 0
-  kill -TERM "$server_pid" 2>/dev/null || true
-  wait "$server_pid" 2>/dev/null || true
-  server_pid=""
-}
-trap stop_server EXIT
+trap stop_pushwire EXIT
 trap 'exit 130' INT TERM
-
-free_port() {
-  local port
-  while :; do
-    port=$((20000 + RANDOM % 10000))
-    if [ -z "$(ss -Hltn "sport = :$port" 2>/dev/null)" ]; then echo "$port"; return; fi
-  done
-}
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 # The 20 channels of one session, as the query of a multi-channel stream.
 session_query=$(for i in $(seq 0 19); do printf '&channel=idle%d' "$i"; done)
@@ -72,12 +59,10 @@ printf '| technique | clients | RSS before | RSS with them | bytes per client |\
 while IFS='|' read -r row technique url what; do
   if [ -n "$only" ] && [[ ",$only," != *",$row,"* ]]; then continue; fi
   port=$(free_port)
-  taskset -c "$server_cpu" "$build/pushwire" --listen "127.0.0.1:$port" --threads 1 >/dev/null 2>&1 &
-  server_pid=$!
-  for _ in $(seq 100); do port_open "$port" && break; sleep 0.1; done
+  start_pushwire "$build/pushwire" "$server_cpu" "$port"
   result=$(taskset -c "$loadgen_cpu" "$build/pushwire-loadgen" --idle --quiet -n "$clients" --duration "$hold" \
     --technique "$technique" --sub-url "${url/PORT/$port}" --server-pid "$server_pid")
-  stop_server
+  stop_pushwire
   node -e '
     const r = JSON.parse(process.argv[1]);
     const mb = (kb) => (kb / 1024).toFixed(1) + " MB";

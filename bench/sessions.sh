@@ -51,25 +51,12 @@ while [ $# -gt 0 ]; do
   esac
 done
 
+# shellcheck source=bench/lib.sh
+source "$root/bench/lib.sh"
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 server_pid=""
-stop_server() {
-  [ -n "$server_pid" ] || return 0
-  kill -TERM "$server_pid" 2>/dev/null || true
-  wait "$server_pid" 2>/dev/null || true
-  server_pid=""
-}
-trap stop_server EXIT
+trap stop_pushwire EXIT
 trap 'exit 130' INT TERM
-
-free_port() {
-  local port
-  while :; do
-    port=$((20000 + RANDOM % 10000))
-    if [ -z "$(ss -Hltn "sport = :$port" 2>/dev/null)" ]; then echo "$port"; return; fi
-  done
-}
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 # row|technique|subscriber URL|loadgen arguments for the subscribers|what
 rows="sse-channel|sse|/sse/{channel}|-n $((per_channel_clients * each))|SSE, one connection per channel ($per_channel_clients x $each)
@@ -84,15 +71,13 @@ printf '|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n'
 while IFS='|' read -r row technique path subscribers what; do
   if [ -n "$only" ] && [[ ",$only," != *",$row,"* ]]; then continue; fi
   port=$(free_port)
-  taskset -c "$server_cpu" "$build/pushwire" --listen "127.0.0.1:$port" --threads 1 >/dev/null 2>&1 &
-  server_pid=$!
-  for _ in $(seq 100); do port_open "$port" && break; sleep 0.1; done
+  start_pushwire "$build/pushwire" "$server_cpu" "$port"
   # shellcheck disable=SC2086
   result=$(taskset -c "$loadgen_cpu" "$build/pushwire-loadgen" --quiet --technique "$technique" \
     --sub-url "http://127.0.0.1:$port$path" $subscribers --channels "$channels" \
     --pub-url "http://127.0.0.1:$port/pub/{channel}" --rate "$rate" --duration "$duration" --size 64 \
     --server-pid "$server_pid" || true)
-  stop_server
+  stop_pushwire
   node -e '
     const [text, what] = process.argv.slice(1);
     let r;
@@ -100,7 +85,7 @@ while IFS='|' read -r row technique path subscribers what; do
     if (!r) { console.log(`| ${what} | – | – | – | – | – | – | – | – | did not run |`); process.exit(0); }
     const ms = (us) => (us / 1000).toFixed(2) + " ms";
     const notes = [r.failed ? `${r.failed} subscribers failed` : "", r.lost_connections ? `${r.lost_connections} lost` : "",
-                   r.http_errors ? `${r.http_errors} HTTP errors` : "", r.error].filter(Boolean).join("; ");
+                   r.http_errors ? `${r.http_errors} HTTP errors` : "", r.error.slice(0, 60)].filter(Boolean).join("; ");
     console.log(`| ${what} | ${r.server_sockets} | ${Math.round(r.delivered_per_s)} | ${r.lost} | ${r.dup} | ` +
                 `${ms(r.p50_us)} | ${ms(r.p99_us)} | ${r.server_cpu_us_per_delivery.toFixed(2)} | ` +
                 `${Math.round(r.bytes_per_conn)} | ${notes} |`);
