@@ -12,7 +12,7 @@
 namespace pushwire::transports {
 
 SessionStream::SessionStream(Context& context, http::Exchange& exchange, const StreamStyle& style, std::string prefix)
-    : context_(context), exchange_(exchange), writer_(context, exchange, style, std::move(prefix)), expiry_(context.loop) {}
+    : context_(context), exchange_(exchange), writer_(context, exchange, style, std::move(prefix)) {}
 
 SessionStream::~SessionStream() {
   if (id().empty()) return;
@@ -47,7 +47,8 @@ void SessionStream::start(Context& context, http::Exchange& exchange, const std:
 void SessionStream::expire_at(int64_t expires_at_ms) {
   if (!expires_at_ms || (expires_at_ms_ && expires_at_ms_ <= expires_at_ms)) return;
   expires_at_ms_ = expires_at_ms;
-  expiry_.start(std::max<int64_t>(expires_at_ms - util::wall_ms(), 0), [this] { expire(); });
+  if (!expiry_) expiry_ = std::make_unique<net::Timer>(context_.loop);
+  expiry_->start(std::max<int64_t>(expires_at_ms - util::wall_ms(), 0), [this] { expire(); });
 }
 
 void SessionStream::expire() {

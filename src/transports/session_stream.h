@@ -66,7 +66,7 @@ class SessionStream final : public http::ExchangeState, public core::Session {
   Context& context_;
   http::Exchange& exchange_;
   StreamWriter writer_;
-  net::Timer expiry_;
+  std::unique_ptr<net::Timer> expiry_;  // only when a permission expires
   int64_t expires_at_ms_ = 0;
   // A vector, not a map: a channel then costs what its listener does (the
   // name is the Fanout's copy), and a session holds a few channels.

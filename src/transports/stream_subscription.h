@@ -1,4 +1,5 @@
 #pragma once
+#include <memory>
 #include <string>
 
 #include "transports/channel_listener.h"
@@ -34,7 +35,7 @@ class StreamSubscription final : public http::ExchangeState,
 
   http::Exchange& exchange_;
   StreamWriter writer_;
-  net::Timer expiry_;
+  std::unique_ptr<net::Timer> expiry_;  // only when the permission expires: most streams pay a pointer
 };
 
 }  // namespace pushwire::transports
