@@ -39,10 +39,7 @@ done
 
 # shellcheck source=bench/lib.sh
 source "$root/bench/lib.sh"
-ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
-server_pid=""
-trap stop_pushwire EXIT
-trap 'exit 130' INT TERM
+prepare_runs
 
 # The 20 channels of one session, as the query of a multi-channel stream.
 session_query=$(for i in $(seq 0 19); do printf '&channel=idle%d' "$i"; done)

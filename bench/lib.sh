@@ -27,3 +27,12 @@ stop_pushwire() {
   wait "$server_pid" 2>/dev/null || true
   server_pid=""
 }
+
+# For a script that runs pushwire servers: room for many descriptors, and
+# the server stopped however the script ends.
+prepare_runs() {
+  ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+  server_pid=""
+  trap stop_pushwire EXIT
+  trap 'exit 130' INT TERM
+}

@@ -53,10 +53,7 @@ done
 
 # shellcheck source=bench/lib.sh
 source "$root/bench/lib.sh"
-ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
-server_pid=""
-trap stop_pushwire EXIT
-trap 'exit 130' INT TERM
+prepare_runs
 
 # row|technique|subscriber URL|loadgen arguments for the subscribers|what
 rows="sse-channel|sse|/sse/{channel}|-n $((per_channel_clients * each))|SSE, one connection per channel ($per_channel_clients x $each)

@@ -62,10 +62,7 @@ bool json_string_field(std::string_view body, std::string_view key, std::string&
   return body.compare(i, 4, "null") == 0;
 }
 
-}  // namespace
-
-namespace {
-
+// The request target of a subscriber of `channels`.
 std::string target_for(const Run& run, const std::vector<int>& channels) {
   if (channels.size() == 1) return run.channels[size_t(channels[0])].sub_target;
   std::vector<std::string> names;
@@ -171,7 +168,8 @@ void Subscriber::send_request() {
   const Options& opt = run_.opt;
   std::string req;
   req.reserve(256);
-  req += "GET " + (technique_ == Technique::kLongPoll ? poll_target() : target_) + " HTTP/1.1\r\nHost: " + opt.sub_url.host_port + "\r\n";
+  req += "GET " + (technique_ == Technique::kLongPoll ? poll_target() : target_) + " HTTP/1.1\r\nHost: " +
+         opt.sub_url.host_port + "\r\n";
   switch (technique_) {
     case Technique::kWebSocket:
       ws_key_ = ws::make_key();
