@@ -148,15 +148,8 @@ for candidate in /usr/lib/nginx/modules/ngx_nchan_module.so /usr/share/nginx/mod
   [ -f "$candidate" ] && nchan_module=$candidate && break
 done
 
-free_port() {
-  local port
-  while :; do
-    port=$((20000 + RANDOM % 10000))
-    if [ -z "$(ss -Hltn "sport = :$port" 2>/dev/null)" ]; then echo "$port"; return; fi
-  done
-}
-
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+# shellcheck source=bench/lib.sh
+source "$root/bench/lib.sh"
 
 # start_server NAME PORT LOG: sets server_pid (to signal) and measured_pid
 # (whose CPU and memory count), or returns 1 with a reason in LOG.

@@ -123,9 +123,12 @@ class Bench {
   void ramp() {
     int n = opt_.subscribers;
     subs_.reserve(size_t(n));
-    for (int i = 0; i < n; i++)
-      subs_.push_back(
-          std::make_unique<Subscriber>(run_, i % opt_.channels, sources_[size_t(i) % sources_.size()]));
+    const int per_sub = opt_.channels_per_sub;
+    for (int i = 0; i < n; i++) {
+      std::vector<int> channels;
+      for (int j = 0; j < per_sub; j++) channels.push_back(int((int64_t(i) * per_sub + j) % opt_.channels));
+      subs_.push_back(std::make_unique<Subscriber>(run_, std::move(channels), sources_[size_t(i) % sources_.size()]));
+    }
     int64_t start = mono_ns();
     int64_t deadline = start + int64_t(opt_.connect_timeout * 1e9);
     int64_t next_progress = start + 2'000'000'000LL;
@@ -154,9 +157,7 @@ class Bench {
     if (!opt_.server_pids.empty() && sample_processes(opt_.server_pids, with_connections, error)) {
       result_.server_measured = true;
       result_.server_rss_after_kb = with_connections.rss_kb;
-      if (run_.subs_ready > 0)
-        result_.bytes_per_connection =
-            double(with_connections.rss_kb - server_before_.rss_kb) * 1024.0 / double(run_.subs_ready);
+      note_ready(with_connections);
     }
     double cpu0 = self_cpu_seconds();
     int64_t t0 = mono_ns();
@@ -171,6 +172,13 @@ class Bench {
     result_.loadgen_cpu_seconds = self_cpu_seconds() - cpu0;
     if (result_.elapsed_seconds > 0)
       result_.loadgen_cpu_pct = 100 * result_.loadgen_cpu_seconds / result_.elapsed_seconds;
+  }
+
+  // What the server holds with the subscribers ready.
+  void note_ready(const ProcSample& ready) {
+    result_.server_sockets = ready.sockets;
+    if (run_.subs_ready > 0)
+      result_.bytes_per_connection = double(ready.rss_kb - server_before_.rss_kb) * 1024.0 / double(run_.subs_ready);
   }
 
   // The ready publisher with the fewest publishes in flight, if any may take one more.
@@ -191,7 +199,7 @@ class Bench {
     for (auto& s : subs_) {
       if (s->phase() != Subscriber::Phase::kReady) continue;
       s->set_participant();
-      run_.channels[size_t(s->channel())].participants++;
+      for (int channel : s->channels()) run_.channels[size_t(channel)].participants++;
     }
     // In rate mode the window, if not given, allows a second's worth in flight.
     int window = opt_.window > 0 ? opt_.window : std::max(1, int(std::ceil(opt_.rate)));
@@ -200,6 +208,7 @@ class Bench {
     std::string error;
     ProcSample server0;
     bool measure = !opt_.server_pids.empty() && sample_processes(opt_.server_pids, server0, error);
+    if (measure) note_ready(server0);
     double cpu0 = self_cpu_seconds();
     int64_t t0 = mono_ns();
     int64_t end = t0 + int64_t(opt_.duration * 1e9);
@@ -293,6 +302,7 @@ class Bench {
     r.lost_connections = run_.subs_lost;
     r.ready = r.subscribers - r.failed;
     r.channels = opt_.channels;
+    r.channels_per_sub = opt_.channels_per_sub;
     r.size = opt_.size;
     r.published = st.published;
     r.acked = st.acked;

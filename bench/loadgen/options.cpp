@@ -35,6 +35,12 @@ Subscribers
   --technique T             ws | sse | stream | longpoll (default ws for ws:// URLs)
   -n, --subscribers N       subscriber connections (default 100)
   --channels K              subscribers spread round-robin over K channels (default 1)
+  --channels-per-sub M      each subscriber holds M channels on its one connection:
+                            subscriber i takes channels i*M .. i*M+M-1 (mod K), and
+                            the query parameter holding {channel} in --sub-url is
+                            repeated once per channel (default 1). A longpoll URL
+                            with {channel} in its query opens a poll session
+                            (GET /lp?channel=..&channel=.., then ?session=ID&ack=ID)
   --channel-prefix P        channels are named P0, P1, ... (default bench-PID-TIME-)
   --header 'Name: value'    extra header on subscriber requests (repeatable)
   --lp-since-param NAME     query parameter for the long-poll cursor (default since)
@@ -141,6 +147,7 @@ bool parse_options(int argc, char** argv, Options& opt, std::string& error, bool
       {"--subscribers", integer(opt.subscribers, 0)},
       {"-n", integer(opt.subscribers, 0)},
       {"--channels", integer(opt.channels, 1)},
+      {"--channels-per-sub", integer(opt.channels_per_sub, 1)},
       {"--channel-prefix", text(opt.channel_prefix)},
       {"--header", list(opt.sub_headers)},
       {"--lp-since-param", text(opt.since_param)},
@@ -220,6 +227,15 @@ bool parse_options(int argc, char** argv, Options& opt, std::string& error, bool
   if ((opt.technique == Technique::kWebSocket) != (opt.sub_url.scheme == "ws")) {
     error = std::string("technique ") + technique_name(opt.technique) + " does not fit URL scheme " +
             opt.sub_url.scheme;
+    return false;
+  }
+  if (opt.channels_per_sub > opt.channels) {
+    error = "--channels-per-sub cannot exceed --channels";
+    return false;
+  }
+  const size_t channel_at = opt.sub_url.target.find("{channel}");
+  if (opt.channels_per_sub > 1 && (channel_at == std::string::npos || opt.sub_url.target.find('?') > channel_at)) {
+    error = "--channels-per-sub needs {channel} in the query of --sub-url (e.g. /sse?channel={channel})";
     return false;
   }
   if (pub_ack != "ref" && pub_ack != "none") {

@@ -17,6 +17,7 @@ struct Options {
   Technique technique = Technique::kWebSocket;
   int subscribers = 100;
   int channels = 1;
+  int channels_per_sub = 1;  // > 1: each subscriber holds several channels on its one connection
   std::string channel_prefix;
   std::vector<std::string> sub_headers;
   std::string since_param = "since";

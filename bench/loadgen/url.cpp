@@ -57,3 +57,14 @@ std::string expand(const std::string& tmpl, const std::string& channel) {
   out.append(tmpl, pos, std::string::npos);
   return out;
 }
+
+std::string expand_each(const std::string& tmpl, const std::vector<std::string>& channels) {
+  const size_t at = tmpl.find("{channel}");
+  const size_t begin = tmpl.find_last_of("?&", at) + 1;
+  size_t end = tmpl.find('&', at);
+  if (end == std::string::npos) end = tmpl.size();
+  const std::string param = tmpl.substr(begin, end - begin);
+  std::string params;
+  for (const std::string& channel : channels) params += (params.empty() ? "" : "&") + expand(param, channel);
+  return tmpl.substr(0, begin) + params + tmpl.substr(end);
+}

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 struct Url {
   std::string scheme;     // "ws" or "http"
@@ -18,3 +19,6 @@ bool parse_url(const std::string& text, Url& out, std::string& error);
 
 // `tmpl` with every `{channel}` replaced by `channel`.
 std::string expand(const std::string& tmpl, const std::string& channel);
+// `tmpl` with the query parameter that holds `{channel}` repeated once for
+// each of `channels` ("/sse?channel={channel}" -> "/sse?channel=a&channel=b").
+std::string expand_each(const std::string& tmpl, const std::vector<std::string>& channels);

@@ -12,7 +12,7 @@
 namespace pushwire::transports {
 
 SessionStream::SessionStream(Context& context, http::Exchange& exchange, const StreamStyle& style, std::string prefix)
-    : context_(context), exchange_(exchange), writer_(context, exchange, style, std::move(prefix)), expiry_(context.loop) {}
+    : context_(context), exchange_(exchange), writer_(context, exchange, style, std::move(prefix)) {}
 
 SessionStream::~SessionStream() {
   if (id().empty()) return;
@@ -41,17 +41,19 @@ void SessionStream::start(Context& context, http::Exchange& exchange, const std:
   ++self->replays_due_;
   for (const std::string& channel : channels) self->subscribe(channel, since, core::CursorScope::stream);
   self->replay_done();
+  exchange.release_request();  // `since` pointed into it; nothing reads it from now on
 }
 
 void SessionStream::expire_at(int64_t expires_at_ms) {
   if (!expires_at_ms || (expires_at_ms_ && expires_at_ms_ <= expires_at_ms)) return;
   expires_at_ms_ = expires_at_ms;
-  expiry_.start(std::max<int64_t>(expires_at_ms - util::wall_ms(), 0), [this] { expire(); });
+  if (!expiry_) expiry_ = std::make_unique<net::Timer>(context_.loop);
+  expiry_->start(std::max<int64_t>(expires_at_ms - util::wall_ms(), 0), [this] { expire(); });
 }
 
 void SessionStream::expire() {
   if (exchange_.finished()) return;
-  for (const auto& [channel, listener] : channels_) writer_.control("_expired", channel_fields(channel));
+  for (const auto& listener : channels_) writer_.control("_expired", channel_fields(listener->channel()));
   channels_.clear();
   exchange_.end();
 }
@@ -60,7 +62,7 @@ core::SessionOpResult SessionStream::apply(const core::SessionOp& op) {
   auto refuse = [&op](std::string code, std::string message) {
     return core::SessionOpResult{op.ref, std::move(code), std::move(message)};
   };
-  const bool subscribed = channels_.contains(op.channel);
+  const bool subscribed = has(op.channel);
   core::SessionOpResult result{op.ref, {}, {}};
   if (op.kind == core::SessionOp::Kind::subscribe) {
     if (subscribed) result = refuse("already_subscribed", "the session has this channel already");
@@ -81,13 +83,19 @@ core::SessionOpResult SessionStream::apply(const core::SessionOp& op) {
   return result;
 }
 
+namespace {
+template <typename Channels>
+auto find_channel(Channels& channels, std::string_view name) {
+  return std::find_if(channels.begin(), channels.end(), [&](const auto& c) { return c->channel() == name; });
+}
+}  // namespace
+
+bool SessionStream::has(std::string_view channel) const { return find_channel(channels_, channel) != channels_.end(); }
+
 void SessionStream::subscribe(const std::string& channel, const std::string* since, core::CursorScope scope) {
-  // In the map's node itself (nodes do not move): one allocation a channel, not two.
-  auto [it, added] = channels_.emplace(std::piecewise_construct, std::forward_as_tuple(channel),
-                                       std::forward_as_tuple(*this));
-  if (!added) return;
+  if (has(channel)) return;
+  Channel* listener = channels_.emplace_back(std::make_unique<Channel>(*this)).get();
   ++replays_due_;
-  Channel* listener = &it->second;
   listener->replay_due = true;
   listener->listen(context_, channel, since, [this, listener](core::Replay replay) {
     listener->replay_due = false;
@@ -98,8 +106,11 @@ void SessionStream::subscribe(const std::string& channel, const std::string* sin
 }
 
 void SessionStream::unsubscribe(const std::string& channel) {
+  auto it = find_channel(channels_, channel);
+  if (it == channels_.end()) return;
   // A replay still due never comes once its listener is gone: stop waiting for it.
-  const bool replay_was_due = channels_.extract(channel).mapped().replay_due;
+  const bool replay_was_due = (*it)->replay_due;
+  channels_.erase(it);
   if (replay_was_due) replay_done();
 }
 
@@ -120,17 +131,18 @@ void SessionStream::replay_done() {
 
 void SessionStream::write_held() {
   for (const std::string& channel : held_gaps_)
-    if (channels_.contains(channel)) writer_.control("_gap", channel_fields(channel));
+    if (has(channel)) writer_.control("_gap", channel_fields(channel));
   std::stable_sort(held_.begin(), held_.end(), [](const auto& a, const auto& b) { return a->seq < b->seq; });
   uint64_t last_written = 0;
   for (const core::MessagePtr& message : held_) {
-    if (message->seq == last_written || !channels_.contains(message->channel)) continue;
+    if (message->seq == last_written || !has(message->channel)) continue;
     write(message);
     last_written = message->seq;
   }
   const bool wrote = !held_gaps_.empty() || last_written != 0;
-  held_gaps_.clear();
-  held_.clear();
+  // Freed, not only emptied: an idle session keeps no replay's worth of room.
+  std::vector<std::string>().swap(held_gaps_);
+  std::vector<core::MessagePtr>().swap(held_);
   if (cursor_named_ && !wrote) return;
   // With nothing drained on this thread yet, nothing was published before:
   // "0" (everything kept) is then exactly the place reached.

@@ -10,7 +10,7 @@
 #include "transports/context.h"
 #include "transports/stream_style.h"
 #include "transports/stream_writer.h"
-#include "util/string_map.h"
+#include "util/slab_pool.h"
 
 namespace pushwire::transports {
 
@@ -40,7 +40,7 @@ class SessionStream final : public http::ExchangeState, public core::Session {
   void on_shutdown() override { exchange_.end(); }
 
  private:
-  class Channel final : public ChannelListener {
+  class Channel final : public ChannelListener, public util::SlabAllocated<Channel> {
    public:
     explicit Channel(SessionStream& stream) : stream_(stream) {}
     using ChannelListener::listen;
@@ -52,6 +52,7 @@ class SessionStream final : public http::ExchangeState, public core::Session {
   };
 
   SessionStream(Context& context, http::Exchange& exchange, const StreamStyle& style, std::string prefix);
+  bool has(std::string_view channel) const;
   void subscribe(const std::string& channel, const std::string* since, core::CursorScope scope);
   void unsubscribe(const std::string& channel);
   void on_live(const core::MessagePtr& message);
@@ -65,9 +66,11 @@ class SessionStream final : public http::ExchangeState, public core::Session {
   Context& context_;
   http::Exchange& exchange_;
   StreamWriter writer_;
-  net::Timer expiry_;
+  std::unique_ptr<net::Timer> expiry_;  // only when a permission expires
   int64_t expires_at_ms_ = 0;
-  util::StringMap<Channel> channels_;
+  // A vector, not a map: a channel then costs what its listener does (the
+  // name is the Fanout's copy), and a session holds a few channels.
+  std::vector<std::unique_ptr<Channel>> channels_;
   size_t replays_due_ = 0;
   std::vector<std::string> held_gaps_;
   std::vector<core::MessagePtr> held_;
