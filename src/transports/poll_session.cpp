@@ -37,12 +37,13 @@ PollSession* PollSession::open(Context& context, const std::vector<std::string>&
   return self;
 }
 
-void PollSession::poll(const std::string* ack, int64_t wait_ms, Reply reply) {
+void PollSession::poll(const std::string* ack, int64_t wait_ms, Reply reply, std::weak_ptr<const void> carrier) {
   if (waiting_) answer();
   grace_.stop();
   if (ack) buffer_.ack(*ack);
   count_buffered_bytes();
   waiting_ = std::move(reply);
+  waiting_carrier_ = std::move(carrier);
   if (!buffer_.empty() || wait_ms == 0 || !channels_.settled()) {
     answer_when_settled();
     return;
@@ -105,11 +106,23 @@ void PollSession::answer() {
   std::string body = poll_answer(id(), buffer_, reached_, names);
   buffer_.answered(reached_);
   Reply reply = std::exchange(waiting_, nullptr);
+  start_grace();
+  reply(std::move(body));
+}
+
+void PollSession::carrier_gone() {
+  if (!waiting_ || !waiting_carrier_.expired()) return;
+  waiting_ = nullptr;
+  answer_due_ = false;
+  wait_.stop();
+  start_grace();
+}
+
+void PollSession::start_grace() {
   grace_.start(context_.settings.session_grace_ms, [this] {
     util::Metrics::add(context_.metrics.sessions_expired_total);
     end();
   });
-  reply(std::move(body));
 }
 
 void PollSession::expire_at(int64_t expires_at_ms) {

@@ -1,6 +1,7 @@
 #pragma once
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -33,8 +34,12 @@ class PollSession final : public core::Session, private SessionChannels::Sink {
   // A poll acking `ack` (nullptr: none, on opening). It is answered at once
   // when anything is kept or `wait_ms` is 0, else when something comes, an
   // op changes the channels, or after `wait_ms`. A poll still waiting when
-  // another comes is answered first.
-  void poll(const std::string* ack, int64_t wait_ms, Reply reply);
+  // another comes is answered first. `carrier` expires when the request's
+  // client has gone (see carrier_gone).
+  void poll(const std::string* ack, int64_t wait_ms, Reply reply, std::weak_ptr<const void> carrier);
+  // A poll's request ended: if it was the waiting one, unanswered, the
+  // poll is dropped and the grace period begins.
+  void carrier_gone();
 
   core::SessionOpResult apply(const core::SessionOp& op) override;
   void on_shutdown() override;
@@ -50,6 +55,7 @@ class PollSession final : public core::Session, private SessionChannels::Sink {
 
   void reach(const core::Message& message);
   void answer();
+  void start_grace();
   void answer_when_settled();
   void expire_at(int64_t expires_at_ms);
   void count_buffered_bytes();
@@ -63,6 +69,7 @@ class PollSession final : public core::Session, private SessionChannels::Sink {
   std::string reached_ = "0";
   uint64_t reached_seq_ = 0;
   Reply waiting_;
+  std::weak_ptr<const void> waiting_carrier_;
   bool answer_due_ = false;  // once every replay is in
   net::Timer wait_;
   net::Timer grace_;

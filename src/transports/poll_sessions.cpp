@@ -1,12 +1,12 @@
 #include "transports/poll_sessions.h"
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "core/session_id.h"
 #include "transports/access_check.h"
-#include "transports/broker_wait.h"
 #include "transports/poll_session.h"
 #include "transports/request_args.h"
 
@@ -19,13 +19,47 @@ constexpr std::string_view kUnknownSession =
 
 using Carrier = std::shared_ptr<const PollCarrier>;
 
-// Answers the request on its own thread, if its client is still there.
-PollSession::Reply reply_here(http::Exchange& exchange, Carrier carrier) {
-  return [&exchange, carrier, token = BrokerWait::hold(exchange)](std::optional<std::string> body) {
-    if (token.expired() || exchange.finished()) return;
-    if (body) carrier->answer(exchange, std::move(*body));
-    else carrier->refuse(exchange, 404, "unknown_session", kUnknownSession);
-  };
+// Keeps a poll's exchange while its session answers (which may be on another
+// thread, and later). When the request ends, answered or not, the session's
+// owner hears of it: a waiting poll whose client went is dropped, and the
+// session's grace period begins. If the server stops meanwhile: 503.
+class PollWait final : public http::ExchangeState {
+ public:
+  PollWait(http::Exchange& exchange, Context& owner, std::string id)
+      : exchange_(exchange), owner_(owner), id_(std::move(id)) {}
+  ~PollWait() override {
+    alive_.reset();
+    owner_.loop.post([&owner = owner_, id = std::move(id_)] {
+      if (auto* session = dynamic_cast<PollSession*>(owner.sessions.find(id))) session->carrier_gone();
+    });
+  }
+  void on_shutdown() override { exchange_.respond_error(503, "unavailable", "the server is stopping; try again"); }
+  std::weak_ptr<const void> alive() const { return alive_; }
+
+ private:
+  http::Exchange& exchange_;
+  Context& owner_;
+  std::string id_;
+  std::shared_ptr<const bool> alive_ = std::make_shared<const bool>(true);
+};
+
+// A poll of session `id` owned by `owner`, answered on the request's own
+// thread if its client is still there.
+struct Poll {
+  PollSession::Reply reply;
+  std::weak_ptr<const void> carrier;
+};
+
+Poll hold_poll(http::Exchange& exchange, Context& owner, const std::string& id, Carrier carrier) {
+  auto wait = std::make_unique<PollWait>(exchange, owner, id);
+  std::weak_ptr<const void> alive = wait->alive();
+  exchange.hold(std::move(wait));
+  return {[&exchange, carrier = std::move(carrier), alive](std::optional<std::string> body) {
+            if (alive.expired() || exchange.finished()) return;
+            if (body) carrier->answer(exchange, std::move(*body));
+            else carrier->refuse(exchange, 404, "unknown_session", kUnknownSession);
+          },
+          alive};
 }
 
 void open_session(Context& context, http::Exchange& exchange, const Carrier& carrier) {
@@ -47,18 +81,18 @@ void open_session(Context& context, http::Exchange& exchange, const Carrier& car
     carrier->refuse(exchange, 503, "too_many_sessions", "the server has --max-sessions sessions open; try again later");
     return;
   }
-  session->poll(nullptr, 0, reply_here(exchange, carrier));
+  Poll poll = hold_poll(exchange, context, session->id(), carrier);
+  session->poll(nullptr, 0, std::move(poll.reply), std::move(poll.carrier));
 }
 
 // On the owner's thread.
-void poll_on_owner(Context& owner, const std::string& id, const std::string& ack, int64_t wait_ms,
-                   PollSession::Reply reply) {
+void poll_on_owner(Context& owner, const std::string& id, const std::string& ack, int64_t wait_ms, Poll poll) {
   auto* session = dynamic_cast<PollSession*>(owner.sessions.find(id));
   if (!session) {
-    reply(std::nullopt);
+    poll.reply(std::nullopt);
     return;
   }
-  session->poll(&ack, wait_ms, std::move(reply));
+  session->poll(&ack, wait_ms, std::move(poll.reply), std::move(poll.carrier));
 }
 
 void next_poll(Context& context, http::Exchange& exchange, const Carrier& carrier, const std::string& id) {
@@ -75,10 +109,10 @@ void next_poll(Context& context, http::Exchange& exchange, const Carrier& carrie
     carrier->refuse(exchange, 404, "unknown_session", kUnknownSession);
     return;
   }
-  PollSession::Reply reply = reply_here(exchange, carrier);
   Context& target = *context.peers[*owner];
+  Poll poll = hold_poll(exchange, target, id, carrier);
   if (&target == &context) {
-    poll_on_owner(target, id, *ack, wait_ms, std::move(reply));
+    poll_on_owner(target, id, *ack, wait_ms, std::move(poll));
     return;
   }
   util::Metrics::add(context.metrics.session_requests_forwarded_total);
@@ -86,10 +120,11 @@ void next_poll(Context& context, http::Exchange& exchange, const Carrier& carrie
   // this thread, which alone touches the exchange. If the client has gone
   // by then, the answer is dropped: its next poll acks an older answer, and
   // gets this one's messages again.
-  target.loop.post([&target, &origin = context, id, ack = *ack, wait_ms, reply = std::move(reply)] {
-    poll_on_owner(target, id, ack, wait_ms, [&origin, reply](std::optional<std::string> body) {
+  target.loop.post([&target, &origin = context, id, ack = *ack, wait_ms, poll = std::move(poll)] {
+    auto answer_back = [&origin, reply = poll.reply](std::optional<std::string> body) {
       origin.loop.post([reply, body = std::move(body)] { reply(body); });
-    });
+    };
+    poll_on_owner(target, id, ack, wait_ms, {answer_back, poll.carrier});
   });
 }
 }  // namespace

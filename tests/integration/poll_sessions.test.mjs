@@ -210,6 +210,29 @@ describe('poll session limits', () => {
     await server.stop();
   });
 
+  test('a client that leaves while its long-poll waits (on either thread): the next poll gets it all; then the grace runs', async (t) => {
+    const server = await startServer(t, ['--threads', '2', '--session-grace', '1']);
+    const a = channelName('gone');
+    const opened = await open(server.base, '/lp', [a]);
+    const sent = [];
+    for (let i = 0; i < 8; i++) {
+      // Each on a new connection, which SO_REUSEPORT spreads: some wait on the other thread. The
+      // client leaves about when the message comes: its answer is dropped, or read and ignored.
+      const abandoned = request(server.base, nextUrl('/lp', opened.session, opened.last_id, { timeout: 30 }), { timeoutMs: 60 });
+      await sleep(30);
+      sent.push((await publish(server.base, a, `m${i}`)).id);
+      await abandoned.catch(() => {});
+    }
+    const body = await next(server.base, '/lp', opened.session, opened.last_id, [a]);
+    assert.deepEqual(body.messages.map((m) => m.id), sent, 'what the dropped answers carried, once, in order');
+    assert.ok(await metric(server.base, 'pushwire_session_requests_forwarded_total') > 0);
+    // The last poll waits again, and leaves: 30 s of timeout, but the session ends after its grace.
+    await assert.rejects(request(server.base, nextUrl('/lp', body.session, body.last_id, { timeout: 30 }), { timeoutMs: 200 }));
+    await waitFor(async () => (await metric(server.base, 'pushwire_sessions_expired_total')) === 1, 4000,
+      'the session to end a grace period after its client left');
+    await server.stop();
+  });
+
   test('--max-sessions counts poll sessions too: 503 too_many_sessions', async (t) => {
     const server = await startServer(t, ['--max-sessions', '1']);
     await open(server.base, '/poll', [channelName('max')]);
