@@ -29,7 +29,7 @@ void add_routes(http::Router& router, transports::Context& context, const http::
   });
   router.add("/pub/", "POST", bind(transports::handle_publish));
   router.add("/poll/", "GET", bind(transports::handle_poll));
-  router.add("/lp/", "GET", bind(transports::handle_long_poll));
+  router.add("/lp/", "GET", bind(transports::handle_longpoll));
   router.add("/jsonp/", "GET", bind(transports::handle_jsonp));
   // A stream technique names one channel in its path (/sse/{channel}), or several in the query (/sse?channel=...).
   using StreamHandler = void (*)(transports::Context&, Exchange&, std::string_view);

@@ -6,9 +6,9 @@ import { test } from 'node:test';
 import { startServer } from './lib/server.mjs';
 import { startRedis } from './lib/redis.mjs';
 import { channelName, publish } from './lib/http.mjs';
-import { openStream, parseNdjson, until } from './lib/streams.mjs';
+import { openStream, parseStream, until } from './lib/streams.mjs';
 
-const messages = (reader) => parseNdjson(reader.text).filter((l) => l && l.event === 'message');
+const messages = (reader) => parseStream(reader.text).filter((l) => l && l.event === 'message');
 const streamPath = (channels, since) =>
   `/stream?${channels.map((c) => `channel=${c}`).join('&')}${since ? `&since=${since}` : ''}`;
 
@@ -26,7 +26,7 @@ test('a multi-channel stream cut on one server resumes every channel on another,
 
   const first = await openStream(a.port, streamPath(channels));
   t.after(() => first.destroy());
-  await until(() => parseNdjson(first.text).some((l) => l?.event === '_cursor'), 3000, 'the first cursor mark');
+  await until(() => parseStream(first.text).some((l) => l?.event === '_cursor'), 3000, 'the first cursor mark');
   await publishRound(a, 'on a');
   await publishRound(b, 'on b');
   await until(() => messages(first).length === 6, 3000, 'six messages on server a');
@@ -41,7 +41,7 @@ test('a multi-channel stream cut on one server resumes every channel on another,
 
   const got = [...messages(first), ...messages(second)].map(({ channel, data, id }) => ({ channel, data, id }));
   assert.deepEqual(got, sent);
-  assert.ok(!parseNdjson(second.text).some((l) => l?.event === '_gap'), 'nothing was missed, so no gap');
+  assert.ok(!parseStream(second.text).some((l) => l?.event === '_gap'), 'nothing was missed, so no gap');
   second.destroy();
   await a.stop();
   await b.stop();
