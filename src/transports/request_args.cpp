@@ -68,14 +68,17 @@ bool read_timeout_ms(http::Exchange& exchange, int64_t& timeout_ms) {
   return true;
 }
 
-bool read_since(http::Exchange& exchange, const std::string*& since) {
-  since = since_param(exchange);
-  if (!since) return true;
-  const bool id_shaped = !since->empty() && since->size() <= 64 && std::all_of(since->begin(), since->end(), [](char c) {
+bool is_cursor(std::string_view text) {
+  const bool id_shaped = !text.empty() && text.size() <= 64 && std::all_of(text.begin(), text.end(), [](char c) {
     return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' ||
            c == ':' || c == '-';
   });
-  if (id_shaped && *since != "null" && *since != "undefined") return true;
+  return id_shaped && text != "null" && text != "undefined";
+}
+
+bool read_since(http::Exchange& exchange, const std::string*& since) {
+  since = since_param(exchange);
+  if (!since || is_cursor(*since)) return true;
   exchange.respond_error(400, "bad_since",
                          "since is an id from last_id (1 to 64 of A-Z a-z 0-9 _ . : -), or 0 for everything kept; "
                          "leave it out for new messages only");

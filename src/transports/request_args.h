@@ -27,5 +27,8 @@ inline const std::string* since_param(const http::Exchange& exchange) {
 }
 
 bool is_valid_callback(std::string_view name);
+// An id or a cursor as a client sends it back: 1 to 64 of A-Z a-z 0-9 _ . : -,
+// and not "null" or "undefined" (a client's missing value).
+bool is_cursor(std::string_view text);
 
 }  // namespace pushwire::transports

@@ -59,7 +59,7 @@ void handle_sse(Context& context, http::Exchange& exchange, std::string_view res
 void handle_stream(Context& context, http::Exchange& exchange, std::string_view rest) {
   auto channels = read_stream_channels(context, exchange, rest);
   if (!channels) return;
-  start(context, exchange, *channels, since_param(exchange), ndjson_style(), ndjson_style());
+  start(context, exchange, *channels, since_param(exchange), stream_style(), stream_style());
 }
 
 void handle_iframe(Context& context, http::Exchange& exchange, std::string_view rest) {

@@ -187,7 +187,7 @@ function splitSse(text) {
   return [envelopes, text];
 }
 
-function splitNdjson(text) {
+function splitStream(text) {
   const lines = text.split('\n');
   const rest = lines.pop();
   return [lines.filter((l) => l.trim()).map((l) => JSON.parse(l)), rest];
@@ -230,7 +230,7 @@ export const TRANSPORTS = {
   jsonp: (base, ch) => new PollResumer(base, ch, (c, s) => `/jsonp/${c}?callback=cb&${since(s)}&timeout=1`,
     (text) => JSON.parse(text.slice('cb('.length, -');'.length))),
   sse: (base, ch) => new StreamResumer(base, ch, (c, s) => `/sse/${c}?${since(s)}`, splitSse),
-  stream: (base, ch) => new StreamResumer(base, ch, (c, s) => `/stream/${c}?${since(s)}`, splitNdjson),
+  stream: (base, ch) => new StreamResumer(base, ch, (c, s) => `/stream/${c}?${since(s)}`, splitStream),
   iframe: (base, ch) => new StreamResumer(base, ch, (c, s) => `/iframe/${c}?callback=cb&${since(s)}`, splitIframe),
   ws: (base, ch) => new WsResumer(base, ch),
 };
