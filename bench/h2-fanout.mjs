@@ -72,18 +72,29 @@ let firstError = '';
 let failed = 0;
 let disconnects = 0;
 let publishing = false;
-const subscribers = [];  // per stream: the sequence numbers it has seen
+const subscribers = [];  // per stream subscribed: the sequence numbers it has seen
 const marker = /#s=(\d+);t=(\d+)#/g;
 
 function subscribe(session) {
   return new Promise((resolve) => {
     const seen = new Set();
-    subscribers.push(seen);
-    const stream = session.request({ ':path': subUrl.pathname + subUrl.search, accept: 'text/event-stream' });
+    let stream;
+    try {
+      stream = session.request({ ':path': subUrl.pathname + subUrl.search, accept: 'text/event-stream' });
+    } catch (err) {  // the connection failed before its streams could open
+      failed++;
+      firstError ||= `subscriber: ${err.message}`;
+      resolve();
+      return;
+    }
     stream.setEncoding('latin1');
     let tail = '';
+    let answered = false;
     stream.on('response', (headers) => {
-      if (headers[':status'] !== 200) {
+      answered = true;
+      if (headers[':status'] === 200) {
+        subscribers.push(seen);
+      } else {
         failed++;
         firstError ||= `subscriber got status ${headers[':status']}`;
       }
@@ -111,6 +122,7 @@ function subscribe(session) {
     });
     stream.on('error', (err) => {
       firstError ||= `subscriber: ${err.message}`;
+      if (!answered) failed++;
       resolve();
     });
     stream.on('close', () => {
@@ -139,7 +151,7 @@ for (let c = 0; c < connections; c++) {
   }
 }
 await Promise.all(opened);
-const ready = subscribers.length - failed;
+const ready = subscribers.length;
 await sleep(Number(opt.settle) * 1000);
 
 // --- publishing, over HTTP/1.1 keep-alive ---
@@ -230,7 +242,7 @@ const ownCpu = (own.user + own.system) / 1e6;
 const result = {
   label: opt.label, mode: 'publish', technique: `h2 sse, ${streamsPerConnection} per connection`,
   publish: rate ? `rate ${rate}/s` : `window ${window}`,
-  subscribers: subscribers.length, ready, failed, lost_connections: disconnects, channels: 1, size,
+  subscribers: connections * streamsPerConnection, ready, failed, lost_connections: disconnects, channels: 1, size,
   publish_s: Number(publishEndNs - startNs) / 1e9, elapsed_s: elapsedS,
   published, acked, pub_errors: pubErrors, acked_per_s: acked / (Number(publishEndNs - startNs) / 1e9),
   expected, delivered: delivered + duplicates, unique: delivered, lost, dup: duplicates, unknown: 0,
