@@ -159,7 +159,7 @@ trap 'exit 130' INT TERM
 if [ ! -x "$loadgen_bin" ]; then
   echo "compare.sh: $loadgen_bin not found; compiling the load generator" >&2
   loadgen_bin=$work/pushwire-loadgen
-  g++ -std=c++20 -O2 "$root"/bench/loadgen/*.cpp -lcrypto -lpthread -o "$loadgen_bin"
+  g++ -std=c++20 -O2 "$root"/bench/loadgen/*.cpp -lssl -lcrypto -lpthread -o "$loadgen_bin"
 fi
 
 nchan_module=""
@@ -371,8 +371,8 @@ for id in "${selected[@]}"; do
         --server-pid "$measured_pid" --json "$work/$tag.json")
       if [[ "$technique" == h2-* ]]; then
         streams=${technique#h2-}
-        # shellcheck disable=SC2206
         generator=("$node_bin" "$root/bench/h2-fanout.mjs")
+        # shellcheck disable=SC2206
         args=(--label "$server" --sub-url "$url" --pub-url "$scheme://127.0.0.1:$port/pub/{channel}"
           --connections $((subscribers / streams)) --streams "$streams" $publishing --duration "$duration"
           --size 64 --server-pid "$measured_pid" --json "$work/$tag.json")

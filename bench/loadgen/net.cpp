@@ -21,6 +21,12 @@ namespace {
 char g_read_buffer[256 * 1024];
 
 std::string errno_text(const char* what) { return std::string(what) + ": " + std::strerror(errno); }
+
+// A TLS read or write as read_some and write_some report it.
+ssize_t moved_or_failed(TlsStep step, size_t moved) {
+  if (step == TlsStep::kDone) return ssize_t(moved);
+  return step == TlsStep::kWantRead || step == TlsStep::kWantWrite ? 0 : -1;
+}
 }  // namespace
 
 Loop::Loop() : epfd_(epoll_create1(EPOLL_CLOEXEC)) {
@@ -142,12 +148,8 @@ void Conn::set_interest(bool want_write) {
 ssize_t Conn::write_some(const char* data, size_t size, std::string& error) {
   if (tls_) {
     size_t moved = 0;
-    switch (tls_->write(data, size, moved, error)) {
-      case TlsStep::kDone: return ssize_t(moved);
-      case TlsStep::kWantRead:
-      case TlsStep::kWantWrite: return 0;
-      default: return -1;
-    }
+    const TlsStep step = tls_->write(data, size, moved, error);
+    return moved_or_failed(step, moved);
   }
   for (;;) {
     ssize_t w = send(fd_, data, size, MSG_NOSIGNAL);
@@ -162,12 +164,8 @@ ssize_t Conn::write_some(const char* data, size_t size, std::string& error) {
 ssize_t Conn::read_some(char* out, size_t size, std::string& error) {
   if (tls_) {
     size_t moved = 0;
-    switch (tls_->read(out, size, moved, error)) {
-      case TlsStep::kDone: return ssize_t(moved);
-      case TlsStep::kWantRead:
-      case TlsStep::kWantWrite: return 0;
-      default: return -1;
-    }
+    const TlsStep step = tls_->read(out, size, moved, error);
+    return moved_or_failed(step, moved);
   }
   ssize_t r = recv(fd_, out, size, 0);
   if (r > 0) return r;

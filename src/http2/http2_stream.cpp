@@ -197,7 +197,10 @@ void Http2Stream::end_body(http::BodyFraming, bool) {
 }
 
 void Http2Stream::abort() {
+  // What body_ready offers must stay what send_body_bytes can send.
   body_.clear();
+  body_offset_ = 0;
+  pending_bytes_ = 0;
   nghttp2_submit_rst_stream(session_.nghttp2(), NGHTTP2_FLAG_NONE, id_, NGHTTP2_CANCEL);
   session_.schedule_send();
 }
