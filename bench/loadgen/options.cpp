@@ -31,7 +31,8 @@ holds the connections and reports the server's memory per connection.
 URL templates replace {channel}; hosts must be numeric IPv4 (or localhost).
 
 Subscribers
-  --sub-url URL             subscriber URL, ws://... or http://... (required)
+  --sub-url URL             subscriber URL, ws://... or http://... (required);
+                            wss://... and https://... for TLS (not verified)
   --technique T             ws | sse | stream | longpoll (default ws for ws:// URLs)
   -n, --subscribers N       subscriber connections (default 100)
   --channels K              subscribers spread round-robin over K channels (default 1)
@@ -46,7 +47,7 @@ Subscribers
   --lp-since-param NAME     query parameter for the long-poll cursor (default since)
 
 Publishing
-  --pub-url URL             http://... : POST the payload; ws://... : publish op
+  --pub-url URL             http(s)://... : POST the payload; ws(s)://... : publish op
   --rate R                  offer R messages/s in total, round-robin over channels
   --window W                keep at most W publishes in flight (default 1 without
                             --rate; with --rate, a second's worth)

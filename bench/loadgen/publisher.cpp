@@ -24,7 +24,7 @@ void Publisher::start() {
   upgraded_ = false;
   response_.reset();
   std::string error;
-  if (!start_connect(run_.opt.pub_url.addr, &source_, error)) {
+  if (!start_connect(run_.opt.pub_url.addr, &source_, run_.opt.pub_url.tls, error)) {
     run_.note_pub_error("publisher: " + error);
     reconnect_later();
   }

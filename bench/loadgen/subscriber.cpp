@@ -108,7 +108,7 @@ void Subscriber::start() {
   stream_tail_.clear();
   if (technique_ == Technique::kSse) sse_ = std::make_unique<SseParser>();
   std::string error;
-  if (!start_connect(run_.opt.sub_url.addr, &source_, error)) {
+  if (!start_connect(run_.opt.sub_url.addr, &source_, run_.opt.sub_url.tls, error)) {
     if (phase_ == Phase::kConnecting)
       fail_setup(error);
     else
@@ -230,7 +230,7 @@ void Subscriber::poll_again(int64_t delay_ns) {
       std::string error;
       response_.reset();
       connected_once_ = false;
-      if (!start_connect(run_.opt.sub_url.addr, &source_, error)) lose(error);
+      if (!start_connect(run_.opt.sub_url.addr, &source_, run_.opt.sub_url.tls, error)) lose(error);
     }
   });
 }

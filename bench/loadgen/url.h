@@ -1,4 +1,5 @@
-// URL templates: `ws://127.0.0.1:8080/ws/{channel}`. Only numeric IPv4 hosts
+// URL templates: `ws://127.0.0.1:8080/ws/{channel}`, or wss:// and https://
+// for the same over TLS. Only numeric IPv4 hosts
 // (and "localhost") are accepted: the load generator never resolves names.
 #pragma once
 
@@ -9,7 +10,8 @@
 #include <vector>
 
 struct Url {
-  std::string scheme;     // "ws" or "http"
+  std::string scheme;     // "ws" or "http" (also for wss and https)
+  bool tls = false;       // wss or https
   std::string host_port;  // for the Host header
   sockaddr_in addr{};
   std::string target;  // path and query; may hold {channel}
