@@ -8,7 +8,7 @@ ARGS       ?=
 FUZZ_SECONDS ?= 30
 CMAKE_BUILD_TYPE ?= RelWithDebInfo
 
-.PHONY: all deps test-deps npm web build run test unit integration fuzz fault browser bench clean
+.PHONY: all deps test-deps npm web build run test unit integration fuzz fault browser bench soak clean
 
 all: build
 
@@ -58,6 +58,10 @@ fuzz:
 bench: build
 	@scripts/install-deps.sh bench
 	bench/compare.sh $(ARGS)
+
+# An hour with 10,000 subscribers of every technique (not part of make test): make soak ARGS="--duration 600"
+soak: build
+	ulimit -n 20000 && node bench/soak.mjs $(ARGS)
 
 clean:
 	rm -rf $(BUILD) $(FUZZ_BUILD)
