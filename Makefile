@@ -43,9 +43,10 @@ unit:
 integration:
 	node --test --test-concurrency=1 tests/integration/
 
-# The fault tests' long form: 1,000 forced reconnects per transport (make test runs 50).
+# The fault tests' long form: 1,000 forced reconnects per transport (make test runs 50 with raw
+# clients, 5 with the browser client).
 fault: test-deps build
-	FAULT_RECONNECTS=1000 node --test --test-concurrency=1 tests/integration/fault_proxy.test.mjs
+	FAULT_RECONNECTS=1000 node --test --test-concurrency=1 tests/integration/fault_proxy.test.mjs tests/browser/fault_proxy.test.mjs
 
 browser:
 	@if ls tests/browser/*.test.mjs >/dev/null 2>&1; then node --test --test-concurrency=1 tests/browser/; fi
