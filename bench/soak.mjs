@@ -89,7 +89,8 @@ function procSample(pid) {
 function startLoadgen(host, [technique, url, n, channels, rate]) {
   const sub = url.replace('HOST', host);
   const flags = ['-n', String(n), '--technique', technique, '--sub-url', sub, '--channels', String(channels),
-    '--pub-url', `http://${host}/pub/{channel}`, '--rate', String(rate), '--duration', String(duration),
+    // A sample longer than the table: they start their clock once their subscribers are ready.
+    '--pub-url', `http://${host}/pub/{channel}`, '--rate', String(rate), '--duration', String(duration + sample),
     '--interval', String(sample), '--connect-timeout', '120', '--drain', '10', '--quiet'];
   const child = spawn('nice', ['-n', args.nice, args.loadgen, ...flags], { stdio: ['ignore', 'pipe', 'inherit'] });
   const gen = { technique, n, child, latest: null, result: null };
@@ -262,7 +263,7 @@ async function main() {
   for (let row = 1; now() - start < duration * 1000; row++) {
     await sleep(start + row * sample * 1000 - now());
     const { rssMiB, fds } = procSample(pid);
-    const cells = gens.map((g) => (g.latest ? latencyCell(g.latest.p50_us / 1e3, g.latest.p99_us / 1e3) : '-'));
+    const cells = gens.map((g) => (g.latest?.deliveries ? latencyCell(g.latest.p50_us / 1e3, g.latest.p99_us / 1e3) : '-'));
     for (const t of Object.keys(IN_PROCESS)) {
       const { p50, p99 } = windows[t].take();
       cells.push(latencyCell(p50, p99));
