@@ -213,10 +213,16 @@ class Bench {
     int64_t t0 = mono_ns();
     int64_t end = t0 + int64_t(opt_.duration * 1e9);
     uint64_t offered = 0;
+    int64_t interval_ns = int64_t(opt_.interval * 1e9);
+    int64_t next_line = interval_ns > 0 ? t0 + interval_ns : end;
     while (!g_interrupted) {
       int64_t now = mono_ns();
       if (now >= end) break;
-      int timeout_ms = int((end - now) / 1000000) + 1;
+      if (now >= next_line) {
+        print_interval_line(now - t0);
+        next_line += interval_ns;
+      }
+      int timeout_ms = int((std::min(end, next_line) - now) / 1000000) + 1;
       if (opt_.rate > 0) {
         uint64_t due = uint64_t(seconds(now - t0) * opt_.rate) + 1;
         Publisher* p = nullptr;
@@ -269,6 +275,22 @@ class Bench {
     }
     double wall = seconds(t_end - t0);
     if (wall > 0) result_.loadgen_cpu_pct = 100 * result_.loadgen_cpu_seconds / wall;
+  }
+
+  // One JSON line of what happened since the previous one, for runs long
+  // enough that a drift over time matters (bench/soak.mjs reads them).
+  void print_interval_line(int64_t since_start_ns) {
+    Stats& st = run_.stats;
+    const Histogram& h = st.interval_latency_ns;
+    std::printf(
+        "{\"interval\":true,\"elapsed_s\":%.1f,\"ready\":%d,\"deliveries\":%llu,\"p50_us\":%.0f,"
+        "\"p99_us\":%.0f,\"max_us\":%.0f,\"unique\":%llu,\"duplicates\":%llu,\"disconnects\":%llu,"
+        "\"pub_errors\":%llu}\n",
+        seconds(since_start_ns), run_.subs_ready, (unsigned long long)h.count(), double(h.quantile(0.50)) / 1e3,
+        double(h.quantile(0.99)) / 1e3, double(h.max()) / 1e3, (unsigned long long)st.unique,
+        (unsigned long long)st.duplicates, (unsigned long long)st.disconnects, (unsigned long long)st.pub_errors);
+    std::fflush(stdout);
+    st.interval_latency_ns = Histogram();
   }
 
   uint64_t expected_total() const {

@@ -66,6 +66,8 @@ Run
                             publish (default 1)
   --drain S                 longest wait for outstanding deliveries after the last
                             publish (default 5)
+  --interval S              while publishing, print a JSON line every S seconds with
+                            that interval's latency percentiles and deliveries
   --idle                    open the subscribers, hold them, report server RSS per connection
   --connect-concurrency C   connects and handshakes in progress at once (default 200)
   --connect-timeout S       subscribers not ready after S seconds are dropped (default 60)
@@ -163,6 +165,7 @@ bool parse_options(int argc, char** argv, Options& opt, std::string& error, bool
       {"--duration", real(opt.duration, 0)},
       {"--settle", real(opt.settle, 0)},
       {"--drain", real(opt.drain, 0)},
+      {"--interval", real(opt.interval, 0)},
       {"--connect-concurrency", integer(opt.connect_concurrency, 1)},
       {"--connect-timeout", real(opt.connect_timeout, 0.1)},
       {"--source-addrs", integer(opt.source_addrs, 1)},

@@ -38,6 +38,7 @@ struct Options {
   double duration = 10;
   double settle = 1;
   double drain = 5;
+  double interval = 0;  // seconds between progress lines while publishing; 0: none
   int connect_concurrency = 200;
   double connect_timeout = 60;
   int source_addrs = 4;

@@ -462,5 +462,6 @@ void Subscriber::deliver(const marker::Mark& m) {
   stats.unique++;
   int64_t latency = now_ - int64_t(m.sent_ns);
   stats.latency_ns.record(latency > 0 ? uint64_t(latency) : 0);
+  stats.interval_latency_ns.record(latency > 0 ? uint64_t(latency) : 0);
   stats.last_delivery_ns = now_;
 }

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "core/message_id.h"
 #include "core/session_id.h"
 #include "transports/access_check.h"
 #include "transports/poll_session.h"
@@ -97,7 +98,7 @@ void poll_on_owner(Context& owner, const std::string& id, const std::string& ack
 
 void next_poll(Context& context, http::Exchange& exchange, const Carrier& carrier, const std::string& id) {
   const std::string* ack = exchange.request().query_param("ack");
-  if (!ack || !is_cursor(*ack)) {
+  if (!ack || !core::is_valid_since(*ack)) {
     carrier->refuse(exchange, 400, "bad_ack", "ack is the last_id of the answer you had last (1 to 64 of A-Z a-z 0-9 _ . : -)");
     return;
   }
