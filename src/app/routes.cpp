@@ -43,8 +43,8 @@ void add_routes(http::Router& router, transports::Context& context, const http::
   // A poll technique names one channel in its path (/lp/{channel}), or is a session's carrier (/lp?channel=...).
   const std::pair<const char*, transports::PollCarrierFactory> poll_carriers[] = {
       {"/lp", transports::longpoll_carrier}, {"/poll", transports::poll_carrier}, {"/jsonp", transports::jsonp_carrier}};
-  for (auto [path, make] : poll_carriers)
-    router.add(path, "GET", [&context, make](Exchange& exchange, std::string_view) {
+  for (const auto& [path, factory] : poll_carriers)
+    router.add(path, "GET", [&context, make = factory](Exchange& exchange, std::string_view) {
       transports::handle_poll_session(context, exchange, make);
     });
   router.add("/session/", "GET, POST", bind(transports::handle_session));
