@@ -13,7 +13,12 @@ usage: bench/compare.sh [options]
   --only LIST         scenarios to run, comma-separated: a b c d e f, or
                       ws-fanout ws-10k sse-fanout longpoll idle ws-10k-sparse
                       (default: all)
-  --servers LIST      comma-separated: pushwire nchan node (default: all three)
+  --tls               the TLS and HTTP/2 scenarios instead (g to m: plain-sse
+                      tls-sse tls-ws h2-sse h2-sse-mux plain-idle tls-idle, then
+                      h2load against the publish endpoint); servers pushwire
+                      and nchan, each with a self-signed certificate made here
+  --servers LIST      comma-separated: pushwire nchan node (default: all three;
+                      pushwire,nchan with --tls)
   --quick             a smoke run: 3 s of publishing instead of 10
   --out FILE          also write the tables as Markdown to FILE
   --server-cpu N      CPU the servers are pinned to (default 0)
@@ -36,7 +41,8 @@ node_bin=${NODE:-$(command -v node || true)}
 
 runs=""
 only=""
-servers="pushwire,nchan,node"
+servers=""
+tls=0
 quick=0
 out=""
 server_cpu=0
@@ -49,6 +55,7 @@ while [ $# -gt 0 ]; do
     --runs) runs=$2; shift 2 ;;
     --only) only=$2; shift 2 ;;
     --servers) servers=$2; shift 2 ;;
+    --tls) tls=1; shift ;;
     --quick) quick=1; shift ;;
     --out) out=$2; shift 2 ;;
     --server-cpu) server_cpu=$2; shift 2 ;;
@@ -64,6 +71,7 @@ done
 [[ "$poll_interval" =~ ^[0-9]+$ ]] || { echo "compare.sh: --poll-interval needs microseconds (0 or more)" >&2; exit 1; }
 duration=$([ $quick = 1 ] && echo 3 || echo 10)
 hold=$([ $quick = 1 ] && echo 1 || echo 3)
+[ -n "$servers" ] || servers=$([ $tls = 1 ] && echo "pushwire,nchan" || echo "pushwire,nchan,node")
 
 # Scenarios: id|name|technique|subscribers|publishing|description
 scenario_table="a|ws-fanout|ws|1000|--window 1|1,000 WebSocket subscribers, one publish in flight
@@ -72,6 +80,17 @@ c|sse-fanout|sse|1000|--window 1|1,000 SSE subscribers, one publish in flight
 d|longpoll|longpoll|1000|--rate 50|1,000 long-poll subscribers, 50 messages/s offered
 e|idle|ws|19000|--idle|19,000 idle WebSocket connections: server memory per connection
 f|ws-10k-sparse|ws|10000|--rate 5|10,000 WebSocket subscribers, 5 messages/s offered: one fan-out at a time"
+# With --tls. A technique's prefix says how it travels: tls- (HTTP/1.1 over
+# TLS, pushwire-loadgen), h2-S (HTTP/2 over TLS with S streams per
+# connection, bench/h2-fanout.mjs), none (plain HTTP/1.1). A scenario with a
+# TLS technique runs the servers with TLS, a plain one without.
+[ $tls = 1 ] && scenario_table="g|plain-sse|sse|1000|--window 1|1,000 SSE subscribers over plain HTTP/1.1, one publish in flight
+h|tls-sse|tls-sse|1000|--window 1|1,000 SSE subscribers over TLS (HTTP/1.1), one publish in flight
+i|tls-ws|tls-ws|1000|--window 1|1,000 WebSocket subscribers over TLS, one publish in flight
+j|h2-sse|h2-1|1000|--window 1|1,000 SSE subscribers over TLS HTTP/2, one stream per connection, one publish in flight
+k|h2-sse-mux|h2-100|1000|--window 1|1,000 SSE subscribers over TLS HTTP/2, 100 streams on each of 10 connections, one publish in flight
+l|plain-idle|sse|2000|--idle|2,000 idle SSE connections over plain HTTP/1.1: server memory per connection
+m|tls-idle|tls-sse|2000|--idle|2,000 idle SSE connections over TLS: server memory per connection"
 
 selected=()
 while IFS='|' read -r id name _; do
@@ -138,17 +157,39 @@ trap 'exit 130' INT TERM
 if [ ! -x "$loadgen_bin" ]; then
   echo "compare.sh: $loadgen_bin not found; compiling the load generator" >&2
   loadgen_bin=$work/pushwire-loadgen
-  g++ -std=c++20 -O2 "$root"/bench/loadgen/*.cpp -lcrypto -lpthread -o "$loadgen_bin"
+  g++ -std=c++20 -O2 "$root"/bench/loadgen/*.cpp -lssl -lcrypto -lpthread -o "$loadgen_bin"
 fi
 
-# start_server NAME PORT LOG: sets server_pid (to signal) and measured_pid
-# (whose CPU and memory count), or returns 1 with a reason in LOG.
+# --tls: one throwaway certificate for every server, and the TLS settings
+# nchan gets to match pushwire's (TLS 1.2 and 1.3, forward-secret AEAD
+# suites, a session cache, ALPN h2 and http/1.1).
+if [ $tls = 1 ]; then
+  command -v openssl >/dev/null || { echo "compare.sh: --tls needs openssl" >&2; exit 1; }
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=localhost \
+    -keyout "$work/key.pem" -out "$work/cert.pem" 2>/dev/null
+fi
+nginx_tls_settings() {
+  cat <<EOF
+ssl_certificate $work/cert.pem;
+ssl_certificate_key $work/key.pem;
+ssl_protocols TLSv1.2 TLSv1.3;
+ssl_ciphers ECDHE+AESGCM:ECDHE+CHACHA20;
+ssl_prefer_server_ciphers on;
+ssl_session_cache shared:SSL:10m;
+EOF
+}
+
+# start_server NAME PORT LOG [TLS]: sets server_pid (to signal) and measured_pid
+# (whose CPU and memory count), or returns 1 with a reason in LOG. With TLS
+# (1), the server speaks HTTPS with HTTP/2 offered.
 start_server() {
-  local name=$1 port=$2 log=$3 dir
+  local name=$1 port=$2 log=$3 with_tls=${4:-0} dir
+  local tls_args=()
+  [ "$with_tls" = 1 ] && tls_args=(--tls-cert "$work/cert.pem" --tls-key "$work/key.pem")
   case "$name" in
     pushwire)
       [ -x "$pushwire_bin" ] || { echo "not built: $pushwire_bin" >"$log"; return 1; }
-      taskset -c "$server_cpu" "$pushwire_bin" --listen "127.0.0.1:$port" --threads 1 >"$log" 2>&1 &
+      taskset -c "$server_cpu" "$pushwire_bin" --listen "127.0.0.1:$port" --threads 1 "${tls_args[@]}" >"$log" 2>&1 &
       server_pid=$!
       measured_pid=$server_pid
       ;;
@@ -156,8 +197,14 @@ start_server() {
       [ -x "$nginx_bin" ] && [ -n "$nchan_module" ] ||
         { echo "nginx or the nchan module is missing (apt-get install nginx-light libnginx-mod-nchan)" >"$log"; return 1; }
       dir=$(mktemp -d "$work/nchan.XXXXXX")
+      local listen_flags=""
+      : >"$dir/tls.conf"
+      if [ "$with_tls" = 1 ]; then
+        listen_flags=" ssl http2"
+        nginx_tls_settings >"$dir/tls.conf"
+      fi
       sed -e "s|@PREFIX@|$dir|g" -e "s|@PORT@|$port|g" -e "s|@NCHAN_MODULE@|$nchan_module|g" \
-        "$root/bench/nchan.conf" >"$dir/nginx.conf"
+        -e "s|@LISTEN_FLAGS@|$listen_flags|g" "$root/bench/nchan.conf" >"$dir/nginx.conf"
       taskset -c "$server_cpu" "$nginx_bin" -p "$dir" -e "$dir/error.log" -c "$dir/nginx.conf" \
         -g 'daemon off;' >"$log" 2>&1 &
       server_pid=$!
@@ -190,9 +237,21 @@ start_server() {
   return 1
 }
 
+# Whether a technique travels over TLS (tls-sse, h2-100, ...).
+uses_tls() { [[ "$1" == tls-* || "$1" == h2-* ]]; }
+
 # The subscriber URL of a technique on a server; empty if it has none.
+# Over TLS the plain technique's URL with https:// or wss://.
 sub_url() {
-  local server=$1 technique=$2 port=$3 base="127.0.0.1:$3"
+  local server=$1 technique=$2 port=$3 base="127.0.0.1:$3" plain
+  if uses_tls "$technique"; then
+    [[ "$technique" == h2-* ]] && technique=sse || technique=${technique#tls-}
+    [ "$server" = node ] && return 0
+    plain=$(sub_url "$server" "$technique" "$port")
+    plain=${plain/#http:/https:}
+    echo "${plain/#ws:/wss:}"
+    return 0
+  fi
   case "$server:$technique" in
     pushwire:ws) echo "ws://$base/ws/{channel}" ;;
     pushwire:sse) echo "http://$base/sse/{channel}" ;;
@@ -279,30 +338,42 @@ for id in "${selected[@]}"; do
         skipped+="$server "
         continue
       fi
-      if ! start_server "$server" "$port" "$work/$tag.server.log"; then
+      with_tls=0
+      scheme=http
+      if uses_tls "$technique"; then with_tls=1; scheme=https; fi
+      if ! start_server "$server" "$port" "$work/$tag.server.log" "$with_tls"; then
         reason=$(tail -n 3 "$work/$tag.server.log" | tr '\n' ' ')
         record "$server" "$run" null "server did not start: $reason"
         echo "  $server: did not start: $reason"
         skipped+="$server "
         continue
       fi
-      args=(--label "$server" --sub-url "$url" --technique "$technique" -n "$subscribers"
+      loadgen_technique=${technique#tls-}
+      generator=("$loadgen_bin")
+      args=(--label "$server" --sub-url "$url" --technique "$loadgen_technique" -n "$subscribers"
         --server-pid "$measured_pid" --json "$work/$tag.json")
-      if [ "$publishing" = --idle ]; then
+      if [[ "$technique" == h2-* ]]; then
+        streams=${technique#h2-}
+        generator=("$node_bin" "$root/bench/h2-fanout.mjs")
+        # shellcheck disable=SC2206
+        args=(--label "$server" --sub-url "$url" --pub-url "$scheme://127.0.0.1:$port/pub/{channel}"
+          --connections $((subscribers / streams)) --streams "$streams" $publishing --duration "$duration"
+          --size 64 --server-pid "$measured_pid" --json "$work/$tag.json")
+      elif [ "$publishing" = --idle ]; then
         args+=(--idle --duration "$hold")
         # One-time costs (code paged in on the first handshake, buffers and
         # tables made once) are not per connection: open and close a few
         # hundred connections before the measured run, for every server alike.
-        taskset -c "$loadgen_cpu" "$loadgen_bin" --sub-url "$url" --technique "$technique" -n 500 \
+        taskset -c "$loadgen_cpu" "$loadgen_bin" --sub-url "$url" --technique "$loadgen_technique" -n 500 \
           --idle --duration 0.5 --quiet >/dev/null 2>&1 || true
       else
         # shellcheck disable=SC2206
-        args+=(--pub-url "http://127.0.0.1:$port/pub/{channel}" $publishing --duration "$duration" --size 64
+        args+=(--pub-url "$scheme://127.0.0.1:$port/pub/{channel}" $publishing --duration "$duration" --size 64
           --poll-interval "$poll_interval")
       fi
       # In the background, so that Ctrl-C reaches the trap at once.
       status=0
-      taskset -c "$loadgen_cpu" "$loadgen_bin" "${args[@]}" >"$work/$tag.out" 2>"$work/$tag.err" &
+      taskset -c "$loadgen_cpu" "${generator[@]}" "${args[@]}" >"$work/$tag.out" 2>"$work/$tag.err" &
       loadgen_pid=$!
       wait "$loadgen_pid" || status=$?
       loadgen_pid=""
@@ -325,10 +396,59 @@ for id in "${selected[@]}"; do
   done
 done
 
+# --tls, last: h2load (nghttp2's load generator) against each server's
+# publish endpoint over TLS, HTTP/2 and HTTP/1.1: requests a second and the
+# server's CPU per request, as a second opinion from a client no one here wrote.
+h2load_section=$work/h2load.md
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+run_h2load() { # server protocol(h2|h1)
+  local server=$1 protocol=$2 port log before after text rps mean
+  port=$(free_port)
+  log=$work/h2load-$server-$protocol
+  start_server "$server" "$port" "$log.server.log" 1 || { echo "| $server | $protocol | – | – | – | did not start |"; return; }
+  local flags=(-c 10 -m 10)
+  [ "$protocol" = h1 ] && flags=(--h1 -c 10 -m 1)
+  before=$(cpu_ticks "$measured_pid")
+  taskset -c "$loadgen_cpu" h2load "${flags[@]}" -n "$h2load_requests" -d "$work/payload" \
+    -H 'content-type: text/plain' "https://127.0.0.1:$port/pub/h2load" >"$log.out" 2>&1 || true
+  after=$(cpu_ticks "$measured_pid")
+  stop_server
+  text=$(cat "$log.out")
+  rps=$(sed -n 's/^finished in [^,]*, \([0-9.]*\) req\/s.*/\1/p' <<<"$text")
+  mean=$(awk '/^time for request:/ { print $6 }' <<<"$text")
+  local succeeded
+  succeeded=$(sed -n 's/^requests: .* \([0-9]*\) succeeded.*/\1/p' <<<"$text")
+  if [ -z "$rps" ] || [ -z "$succeeded" ] || [ "$succeeded" = 0 ]; then
+    echo "| $server | $protocol | – | – | – | $(grep -m1 -i error <<<"$text" | tr '|' '/') |"
+    return
+  fi
+  awk -v s="$server" -v p="$protocol" -v r="$rps" -v ok="$succeeded" -v n="$h2load_requests" \
+    -v t=$((after - before)) -v m="$mean" 'BEGIN {
+      printf "| %s | %s | %d | %s | %.1f | %s |\n", s, p, r, m, t * 10000 / ok, (ok < n ? (n - ok) " failed" : "")
+    }'
+}
+if [ $tls = 1 ] && command -v h2load >/dev/null; then
+  h2load_requests=$([ $quick = 1 ] && echo 20000 || echo 100000)
+  head -c 64 /dev/zero | tr '\0' x >"$work/payload"
+  echo
+  echo "== h2load: POST /pub/{channel} over TLS, $h2load_requests requests, 10 connections (HTTP/2: 10 streams each)"
+  {
+    echo "## h2load: $h2load_requests publishes over TLS, 10 connections, 64-byte bodies, no subscribers"
+    echo
+    echo "| server | protocol | requests/s | mean time per request | server CPU µs/request | notes |"
+    echo "| --- | --- | ---: | ---: | ---: | --- |"
+    for server in "${server_list[@]}"; do
+      for protocol in h2 h1; do run_h2load "$server" "$protocol"; done
+    done
+  } >"$h2load_section"
+  cat "$h2load_section"
+fi
+
 echo
 report_args=(--table "$results" --setup "$work/setup.txt" --runs "$runs" --duration "$duration"
   --server-cpu "$server_cpu" --loadgen-cpu "$loadgen_cpu")
 [ -n "$out" ] && report_args+=(--out "$out")
 "$node_bin" "$root/bench/report.mjs" "${report_args[@]}"
+if [ -n "$out" ] && [ -s "$h2load_section" ]; then printf '\n' >>"$out"; cat "$h2load_section" >>"$out"; fi
 [ -n "$out" ] && echo "compare.sh: wrote $out"
 exit 0

@@ -9,7 +9,7 @@ mode=${1:-run}
 run_pkgs=(build-essential cmake pkg-config libuv1-dev node-llhttp libssl-dev
           zlib1g-dev nlohmann-json3-dev libtomlplusplus-dev libhiredis-dev liburing-dev libnghttp2-dev curl ca-certificates)
 test_pkgs=(clang libclang-rt-14-dev libgtest-dev redis-server redis-sentinel redis-tools chromium nghttp2-client openssl)
-bench_pkgs=(nginx-light libnginx-mod-nchan)
+bench_pkgs=(nginx-light libnginx-mod-nchan nghttp2-client openssl)
 
 pkgs=("${run_pkgs[@]}")
 [ "$mode" = test ] && pkgs+=("${test_pkgs[@]}")

@@ -123,10 +123,13 @@ class Bench {
   void ramp() {
     int n = opt_.subscribers;
     subs_.reserve(size_t(n));
-    for (int i = 0; i < n; i++)
-      subs_.push_back(
-          std::make_unique<Subscriber>(run_, i % opt_.channels, opt_.sub_urls[size_t(i) % opt_.sub_urls.size()],
-                                       sources_[size_t(i) % sources_.size()]));
+    const int per_sub = opt_.channels_per_sub;
+    for (int i = 0; i < n; i++) {
+      std::vector<int> channels;
+      for (int j = 0; j < per_sub; j++) channels.push_back(int((int64_t(i) * per_sub + j) % opt_.channels));
+      subs_.push_back(std::make_unique<Subscriber>(run_, std::move(channels), opt_.sub_urls[size_t(i) % opt_.sub_urls.size()],
+                                                   sources_[size_t(i) % sources_.size()]));
+    }
     int64_t start = mono_ns();
     int64_t deadline = start + int64_t(opt_.connect_timeout * 1e9);
     int64_t next_progress = start + 2'000'000'000LL;
@@ -155,9 +158,7 @@ class Bench {
     if (!opt_.server_pids.empty() && sample_processes(opt_.server_pids, with_connections, error)) {
       result_.server_measured = true;
       result_.server_rss_after_kb = with_connections.rss_kb;
-      if (run_.subs_ready > 0)
-        result_.bytes_per_connection =
-            double(with_connections.rss_kb - server_before_.rss_kb) * 1024.0 / double(run_.subs_ready);
+      note_ready(with_connections);
     }
     double cpu0 = self_cpu_seconds();
     int64_t t0 = mono_ns();
@@ -172,6 +173,13 @@ class Bench {
     result_.loadgen_cpu_seconds = self_cpu_seconds() - cpu0;
     if (result_.elapsed_seconds > 0)
       result_.loadgen_cpu_pct = 100 * result_.loadgen_cpu_seconds / result_.elapsed_seconds;
+  }
+
+  // What the server holds with the subscribers ready.
+  void note_ready(const ProcSample& ready) {
+    result_.server_sockets = ready.sockets;
+    if (run_.subs_ready > 0)
+      result_.bytes_per_connection = double(ready.rss_kb - server_before_.rss_kb) * 1024.0 / double(run_.subs_ready);
   }
 
   // The ready publisher with the fewest publishes in flight, if any may take one more.
@@ -192,7 +200,7 @@ class Bench {
     for (auto& s : subs_) {
       if (s->phase() != Subscriber::Phase::kReady) continue;
       s->set_participant();
-      run_.channels[size_t(s->channel())].participants++;
+      for (int channel : s->channels()) run_.channels[size_t(channel)].participants++;
     }
     // In rate mode the window, if not given, allows a second's worth in flight.
     int window = opt_.window > 0 ? opt_.window : std::max(1, int(std::ceil(opt_.rate)));
@@ -201,14 +209,21 @@ class Bench {
     std::string error;
     ProcSample server0;
     bool measure = !opt_.server_pids.empty() && sample_processes(opt_.server_pids, server0, error);
+    if (measure) note_ready(server0);
     double cpu0 = self_cpu_seconds();
     int64_t t0 = mono_ns();
     int64_t end = t0 + int64_t(opt_.duration * 1e9);
     uint64_t offered = 0;
+    int64_t interval_ns = int64_t(opt_.interval * 1e9);
+    int64_t next_line = interval_ns > 0 ? t0 + interval_ns : end;
     while (!g_interrupted) {
       int64_t now = mono_ns();
       if (now >= end) break;
-      int timeout_ms = int((end - now) / 1000000) + 1;
+      if (now >= next_line) {
+        print_interval_line(now - t0);
+        next_line += interval_ns;
+      }
+      int timeout_ms = int((std::min(end, next_line) - now) / 1000000) + 1;
       if (opt_.rate > 0) {
         uint64_t due = uint64_t(seconds(now - t0) * opt_.rate) + 1;
         Publisher* p = nullptr;
@@ -265,6 +280,22 @@ class Bench {
     if (wall > 0) result_.loadgen_cpu_pct = 100 * result_.loadgen_cpu_seconds / wall;
   }
 
+  // One JSON line of what happened since the previous one, for runs long
+  // enough that a drift over time matters (bench/soak.mjs reads them).
+  void print_interval_line(int64_t since_start_ns) {
+    Stats& st = run_.stats;
+    const Histogram& h = st.interval_latency_ns;
+    std::printf(
+        "{\"interval\":true,\"elapsed_s\":%.1f,\"ready\":%d,\"deliveries\":%llu,\"p50_us\":%.0f,"
+        "\"p99_us\":%.0f,\"max_us\":%.0f,\"unique\":%llu,\"duplicates\":%llu,\"disconnects\":%llu,"
+        "\"pub_errors\":%llu}\n",
+        seconds(since_start_ns), run_.subs_ready, (unsigned long long)h.count(), double(h.quantile(0.50)) / 1e3,
+        double(h.quantile(0.99)) / 1e3, double(h.max()) / 1e3, (unsigned long long)st.unique,
+        (unsigned long long)st.duplicates, (unsigned long long)st.disconnects, (unsigned long long)st.pub_errors);
+    std::fflush(stdout);
+    st.interval_latency_ns = Histogram();
+  }
+
   uint64_t expected_total() const {
     uint64_t total = 0;
     for (const ChannelState& ch : run_.channels) total += ch.acked_count * uint64_t(ch.participants);
@@ -296,6 +327,7 @@ class Bench {
     r.lost_connections = run_.subs_lost;
     r.ready = r.subscribers - r.failed;
     r.channels = opt_.channels;
+    r.channels_per_sub = opt_.channels_per_sub;
     r.size = opt_.size;
     r.published = st.published;
     r.acked = st.acked;

@@ -1,6 +1,7 @@
-// The payload of every benchmark message carries a marker, `#s=SEQ;t=NS#`:
-// its sequence number in its channel and the CLOCK_MONOTONIC time it was
-// sent. Receivers find markers by scanning whatever bytes arrive, so one
+// The payload of every benchmark message carries a marker, `#c=CH;s=SEQ;t=NS#`:
+// the index of its channel, its sequence number in that channel and the
+// CLOCK_MONOTONIC time it was sent (the channel tells a subscriber of
+// several channels which one a message belongs to). Receivers find markers by scanning whatever bytes arrive, so one
 // parser works for every server's framing (JSON envelopes, raw bodies, SSE
 // data lines, multipart long-poll responses). The marker is plain ASCII that
 // no JSON escaper changes.
@@ -13,15 +14,16 @@
 
 namespace marker {
 
-constexpr size_t kMaxLength = 3 + 20 + 3 + 20 + 1;
+constexpr size_t kMaxLength = 3 + 10 + 3 + 20 + 3 + 20 + 1;
 
 struct Mark {
+  uint64_t channel;
   uint64_t seq;
   uint64_t sent_ns;
 };
 
-// "#s=SEQ;t=NS#" padded with 'x' to `size` bytes (longer if size is too small).
-std::string make_payload(uint64_t seq, uint64_t sent_ns, size_t size);
+// "#c=CH;s=SEQ;t=NS#" padded with 'x' to `size` bytes (longer if size is too small).
+std::string make_payload(int channel, uint64_t seq, uint64_t sent_ns, size_t size);
 
 // Calls on_mark for each complete marker in [p, p + n). Returns how many
 // bytes at the end may be the start of a marker cut by a read boundary; a
@@ -54,7 +56,9 @@ size_t scan(const char* p, size_t n, OnMark&& on_mark) {
       return digits ? 1 : -1;
     };
     Mark m{};
-    int r = expect("s=");
+    int r = expect("c=");
+    if (r > 0) r = number(m.channel);
+    if (r > 0) r = expect(";s=");
     if (r > 0) r = number(m.seq);
     if (r > 0) r = expect(";t=");
     if (r > 0) r = number(m.sent_ns);

@@ -21,6 +21,12 @@ namespace {
 char g_read_buffer[256 * 1024];
 
 std::string errno_text(const char* what) { return std::string(what) + ": " + std::strerror(errno); }
+
+// A TLS read or write as read_some and write_some report it.
+ssize_t moved_or_failed(TlsStep step, size_t moved) {
+  if (step == TlsStep::kDone) return ssize_t(moved);
+  return step == TlsStep::kWantRead || step == TlsStep::kWantWrite ? 0 : -1;
+}
 }  // namespace
 
 Loop::Loop() : epfd_(epoll_create1(EPOLL_CLOEXEC)) {
@@ -60,7 +66,7 @@ void Loop::run_once(int timeout_ms) {
 
 Conn::~Conn() { close_now(); }
 
-bool Conn::start_connect(const sockaddr_in& dest, const sockaddr_in* source, std::string& error) {
+bool Conn::start_connect(const sockaddr_in& dest, const sockaddr_in* source, bool tls, std::string& error) {
   close_now();
   int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) {
@@ -84,6 +90,7 @@ bool Conn::start_connect(const sockaddr_in& dest, const sockaddr_in* source, std
   }
   fd_ = fd;
   connecting_ = true;
+  tls_wanted_ = tls;
   want_write_ = true;
   out_.clear();
   in_.clear();
@@ -94,9 +101,11 @@ bool Conn::start_connect(const sockaddr_in& dest, const sockaddr_in* source, std
 void Conn::close_now() {
   if (fd_ < 0) return;
   loop_.remove(fd_);
+  tls_.reset();
   close(fd_);
   fd_ = -1;
   connecting_ = false;
+  handshaking_ = false;
   out_.clear();
   out_.shrink_to_fit();
   in_.clear();
@@ -111,28 +120,98 @@ void Conn::fail(const std::string& why) {
 void Conn::send_bytes(std::string_view bytes) {
   if (fd_ < 0) return;
   out_.append(bytes);
-  if (!connecting_) flush();
+  if (is_connected()) flush();
 }
 
 void Conn::flush() {
   while (!out_.empty()) {
-    ssize_t w = send(fd_, out_.data(), out_.size(), MSG_NOSIGNAL);
+    std::string error;
+    ssize_t w = write_some(out_.data(), out_.size(), error);
     if (w < 0) {
-      if (errno == EAGAIN || errno == EWOULDBLOCK) break;
-      if (errno == EINTR) continue;
-      fail(errno_text("send"));
+      fail(error);
       return;
     }
+    if (w == 0) break;
     out_.erase(0, size_t(w));
   }
   update_interest();
 }
 
-void Conn::update_interest() {
-  bool want = !out_.empty();
-  if (want == want_write_ || fd_ < 0) return;
-  want_write_ = want;
-  loop_.modify(fd_, this, EPOLLIN | (want ? EPOLLOUT : 0u));
+void Conn::update_interest() { set_interest(!out_.empty()); }
+
+void Conn::set_interest(bool want_write) {
+  if (want_write == want_write_ || fd_ < 0) return;
+  want_write_ = want_write;
+  loop_.modify(fd_, this, EPOLLIN | (want_write ? EPOLLOUT : 0u));
+}
+
+ssize_t Conn::write_some(const char* data, size_t size, std::string& error) {
+  if (tls_) {
+    size_t moved = 0;
+    const TlsStep step = tls_->write(data, size, moved, error);
+    return moved_or_failed(step, moved);
+  }
+  for (;;) {
+    ssize_t w = send(fd_, data, size, MSG_NOSIGNAL);
+    if (w >= 0) return w;
+    if (errno == EAGAIN || errno == EWOULDBLOCK) return 0;
+    if (errno == EINTR) continue;
+    error = errno_text("send");
+    return -1;
+  }
+}
+
+ssize_t Conn::read_some(char* out, size_t size, std::string& error) {
+  if (tls_) {
+    size_t moved = 0;
+    const TlsStep step = tls_->read(out, size, moved, error);
+    return moved_or_failed(step, moved);
+  }
+  ssize_t r = recv(fd_, out, size, 0);
+  if (r > 0) return r;
+  if (r == 0) {
+    error = "closed by server";
+    return -1;
+  }
+  if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return 0;
+  error = errno_text("recv");
+  return -1;
+}
+
+void Conn::connected() {
+  if (tls_wanted_) {
+    try {
+      tls_ = std::make_unique<TlsClient>(fd_);
+    } catch (const std::exception& e) {
+      fail(e.what());
+      return;
+    }
+    handshaking_ = true;
+    continue_handshake();
+    return;
+  }
+  on_connected();
+  if (fd_ < 0) return;
+  flush();
+}
+
+void Conn::continue_handshake() {
+  std::string error;
+  switch (tls_->handshake(error)) {
+    case TlsStep::kDone:
+      handshaking_ = false;
+      on_connected();
+      if (fd_ >= 0) flush();
+      return;
+    case TlsStep::kWantRead:
+      set_interest(false);
+      return;
+    case TlsStep::kWantWrite:
+      set_interest(true);
+      return;
+    default:
+      fail(error);
+  }
 }
 
 void Conn::handle_events(uint32_t events) {
@@ -147,9 +226,11 @@ void Conn::handle_events(uint32_t events) {
       return;
     }
     connecting_ = false;
-    on_connected();
-    if (fd_ < 0) return;
-    flush();
+    connected();
+    return;
+  }
+  if (handshaking_) {
+    continue_handshake();
     return;
   }
   if (events & EPOLLOUT) {
@@ -157,18 +238,26 @@ void Conn::handle_events(uint32_t events) {
     if (fd_ < 0) return;
   }
   if (!(events & (EPOLLIN | EPOLLERR | EPOLLHUP))) return;
-  ssize_t r = recv(fd_, g_read_buffer, sizeof g_read_buffer, 0);
-  if (r < 0) {
-    if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return;
-    fail(errno_text("recv"));
-    return;
+  // TLS hands over one record per read: gather what has arrived, as one
+  // recv would, so the protocol sees a read's worth at once.
+  const size_t kRecordRoom = 17 * 1024;
+  size_t got = 0;
+  for (;;) {
+    std::string error;
+    ssize_t r = read_some(g_read_buffer + got, sizeof g_read_buffer - got, error);
+    if (r < 0) {
+      if (got > 0) receive(got);
+      // Let the protocol see a clean end (a body framed by the close).
+      if (fd_ >= 0) fail(error);
+      return;
+    }
+    got += size_t(r);
+    if (r == 0 || !tls_ || sizeof g_read_buffer - got < kRecordRoom) break;
   }
-  if (r == 0) {
-    // Let the protocol see a clean end (a body framed by the close).
-    fail("closed by server");
-    return;
-  }
-  size_t got = size_t(r);
+  if (got > 0) receive(got);
+}
+
+void Conn::receive(size_t got) {
   if (in_.empty()) {
     size_t used = on_data(g_read_buffer, got);
     if (fd_ >= 0 && used < got) in_.assign(g_read_buffer + used, got - used);

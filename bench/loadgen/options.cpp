@@ -31,18 +31,25 @@ holds the connections and reports the server's memory per connection.
 URL templates replace {channel}; hosts must be numeric IPv4 (or localhost).
 
 Subscribers
-  --sub-url URL             subscriber URL, ws://... or http://... (required)
+  --sub-url URL             subscriber URL, ws://... or http://... (required);
+                            wss://... and https://... for TLS (not verified)
   --also-sub-url URL        the same path on another server (repeatable): subscribers
                             alternate between the servers
   --technique T             ws | sse | stream | longpoll (default ws for ws:// URLs)
   -n, --subscribers N       subscriber connections (default 100)
   --channels K              subscribers spread round-robin over K channels (default 1)
+  --channels-per-sub M      each subscriber holds M channels on its one connection:
+                            subscriber i takes channels i*M .. i*M+M-1 (mod K), and
+                            the query parameter holding {channel} in --sub-url is
+                            repeated once per channel (default 1). A longpoll URL
+                            with {channel} in its query opens a poll session
+                            (GET /lp?channel=..&channel=.., then ?session=ID&ack=ID)
   --channel-prefix P        channels are named P0, P1, ... (default bench-PID-TIME-)
   --header 'Name: value'    extra header on subscriber requests (repeatable)
   --lp-since-param NAME     query parameter for the long-poll cursor (default since)
 
 Publishing
-  --pub-url URL             http://... : POST the payload; ws://... : publish op
+  --pub-url URL             http(s)://... : POST the payload; ws(s)://... : publish op
   --rate R                  offer R messages/s in total, round-robin over channels
   --window W                keep at most W publishes in flight (default 1 without
                             --rate; with --rate, a second's worth)
@@ -61,6 +68,8 @@ Run
                             publish (default 1)
   --drain S                 longest wait for outstanding deliveries after the last
                             publish (default 5)
+  --interval S              while publishing, print a JSON line every S seconds with
+                            that interval's latency percentiles and deliveries
   --idle                    open the subscribers, hold them, report server RSS per connection
   --connect-concurrency C   connects and handshakes in progress at once (default 200)
   --connect-timeout S       subscribers not ready after S seconds are dropped (default 60)
@@ -143,6 +152,7 @@ bool parse_options(int argc, char** argv, Options& opt, std::string& error, bool
       {"--subscribers", integer(opt.subscribers, 0)},
       {"-n", integer(opt.subscribers, 0)},
       {"--channels", integer(opt.channels, 1)},
+      {"--channels-per-sub", integer(opt.channels_per_sub, 1)},
       {"--channel-prefix", text(opt.channel_prefix)},
       {"--header", list(opt.sub_headers)},
       {"--also-sub-url", Setter([&opt](const std::string& v) {
@@ -161,6 +171,7 @@ bool parse_options(int argc, char** argv, Options& opt, std::string& error, bool
       {"--duration", real(opt.duration, 0)},
       {"--settle", real(opt.settle, 0)},
       {"--drain", real(opt.drain, 0)},
+      {"--interval", real(opt.interval, 0)},
       {"--connect-concurrency", integer(opt.connect_concurrency, 1)},
       {"--connect-timeout", real(opt.connect_timeout, 0.1)},
       {"--source-addrs", integer(opt.source_addrs, 1)},
@@ -237,6 +248,15 @@ bool parse_options(int argc, char** argv, Options& opt, std::string& error, bool
       return false;
     }
     opt.sub_urls.push_back(url);
+  }
+  if (opt.channels_per_sub > opt.channels) {
+    error = "--channels-per-sub cannot exceed --channels";
+    return false;
+  }
+  const size_t channel_at = opt.sub_url.target.find("{channel}");
+  if (opt.channels_per_sub > 1 && (channel_at == std::string::npos || opt.sub_url.target.find('?') > channel_at)) {
+    error = "--channels-per-sub needs {channel} in the query of --sub-url (e.g. /sse?channel={channel})";
+    return false;
   }
   if (pub_ack != "ref" && pub_ack != "none") {
     error = "--pub-ack must be ref or none";

@@ -19,6 +19,7 @@ struct Options {
   Technique technique = Technique::kWebSocket;
   int subscribers = 100;
   int channels = 1;
+  int channels_per_sub = 1;  // > 1: each subscriber holds several channels on its one connection
   std::string channel_prefix;
   std::vector<std::string> sub_headers;
   std::string since_param = "since";
@@ -39,6 +40,7 @@ struct Options {
   double duration = 10;
   double settle = 1;
   double drain = 5;
+  double interval = 0;  // seconds between progress lines while publishing; 0: none
   int connect_concurrency = 200;
   double connect_timeout = 60;
   int source_addrs = 4;

@@ -1,5 +1,6 @@
 #include "procstat.h"
 
+#include <dirent.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -16,6 +17,20 @@ bool read_file(const std::string& path, std::string& out) {
   ss << in.rdbuf();
   out = ss.str();
   return true;
+}
+
+long count_sockets(const std::string& fd_dir) {
+  DIR* dir = opendir(fd_dir.c_str());
+  if (!dir) return 0;
+  long sockets = 0;
+  char target[64];
+  while (dirent* entry = readdir(dir)) {
+    const std::string path = fd_dir + "/" + entry->d_name;
+    const ssize_t n = readlink(path.c_str(), target, sizeof target - 1);
+    if (n > 7 && std::string(target, 7) == "socket:") sockets++;
+  }
+  closedir(dir);
+  return sockets;
 }
 
 }  // namespace
@@ -47,6 +62,7 @@ bool sample_processes(const std::vector<int>& pids, ProcSample& out, std::string
     out.cpu_seconds += out.cpu_seconds_each.back();
     size_t at = status.find("VmRSS:");
     if (at != std::string::npos) out.rss_kb += std::strtol(status.c_str() + at + 6, nullptr, 10);
+    out.sockets += count_sockets(base + "/fd");
   }
   return true;
 }

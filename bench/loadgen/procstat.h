@@ -9,6 +9,7 @@ struct ProcSample {
   double cpu_seconds = 0;  // utime + stime, summed over the processes
   std::vector<double> cpu_seconds_each;  // the same, per process, in the order given
   long rss_kb = 0;         // VmRSS, summed
+  long sockets = 0;        // open socket descriptors (connections held, listeners), summed
 };
 
 // False, with `error` set, if a process cannot be read (gone, or no /proc).

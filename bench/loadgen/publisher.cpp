@@ -24,7 +24,7 @@ void Publisher::start() {
   upgraded_ = false;
   response_.reset();
   std::string error;
-  if (!start_connect(run_.opt.pub_url.addr, &source_, error)) {
+  if (!start_connect(run_.opt.pub_url.addr, &source_, run_.opt.pub_url.tls, error)) {
     run_.note_pub_error("publisher: " + error);
     reconnect_later();
   }
@@ -77,7 +77,7 @@ void Publisher::publish(int channel) {
   ChannelState& ch = run_.channels[size_t(channel)];
   uint64_t seq = ch.next_seq++;
   int64_t now = mono_ns();
-  std::string payload = marker::make_payload(seq, uint64_t(now), size_t(opt.size));
+  std::string payload = marker::make_payload(channel, seq, uint64_t(now), size_t(opt.size));
   run_.stats.published++;
   run_.in_flight++;
   if (!websocket_) {

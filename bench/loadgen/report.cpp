@@ -68,8 +68,10 @@ class JsonObject {
 }  // namespace
 
 void print_summary(const Result& r) {
-  std::printf("pushwire-loadgen%s%s: %s, %d subscribers on %d channel%s\n", r.label.empty() ? "" : " ",
+  std::printf("pushwire-loadgen%s%s: %s, %d subscribers on %d channel%s", r.label.empty() ? "" : " ",
               r.label.c_str(), r.technique.c_str(), r.subscribers, r.channels, r.channels == 1 ? "" : "s");
+  if (r.channels_per_sub > 1) std::printf(", %d channels each on one connection", r.channels_per_sub);
+  std::printf("\n");
   std::printf("  subscribers  %d ready, %d failed to connect, %d lost later (ramp %.1f s)\n", r.ready,
               r.failed, r.lost_connections, r.ramp_seconds);
   if (r.mode == "idle") {
@@ -96,10 +98,13 @@ void print_summary(const Result& r) {
                 duration_text(r.p50_us).c_str(), duration_text(r.p90_us).c_str(),
                 duration_text(r.p99_us).c_str(), duration_text(r.p999_us).c_str(),
                 duration_text(r.max_us).c_str(), duration_text(r.mean_us).c_str());
-    if (r.server_measured)
+    if (r.server_measured) {
       std::printf("  server       %.2f CPU s (%.0f%% of a core), %.2f µs per delivery; RSS %.1f MB\n",
                   r.server_cpu_seconds, r.server_cpu_pct, r.server_cpu_us_per_delivery,
                   double(r.server_rss_after_kb) / 1024);
+      std::printf("  held         %ld sockets with the subscribers ready, %.0f bytes of RSS per subscriber\n",
+                  r.server_sockets, r.bytes_per_connection);
+    }
   }
   std::printf("  loadgen CPU  %.2f s (%.0f%% of a core)%s\n", r.loadgen_cpu_seconds, r.loadgen_cpu_pct,
               r.loadgen_cpu_pct > 90 ? "  <- saturated: figures may measure the load generator" : "");
@@ -117,7 +122,8 @@ std::string to_json(const Result& r) {
   JsonObject j;
   j.field("label", r.label).field("mode", r.mode).field("technique", r.technique).field("publish", r.publish);
   j.field("subscribers", r.subscribers).field("ready", r.ready).field("failed", r.failed);
-  j.field("lost_connections", r.lost_connections).field("channels", r.channels).field("size", r.size);
+  j.field("lost_connections", r.lost_connections).field("channels", r.channels);
+  j.field("channels_per_sub", r.channels_per_sub).field("size", r.size);
   j.field("ramp_s", r.ramp_seconds)
       .field("publish_s", r.publish_seconds)
       .field("elapsed_s", r.elapsed_seconds);
@@ -137,7 +143,7 @@ std::string to_json(const Result& r) {
   j.field("server_cpu_us_per_delivery", r.server_cpu_us_per_delivery);
   j.field("server_cpu_s_each", r.server_cpu_seconds_each);
   j.field("server_rss_before_kb", r.server_rss_before_kb).field("server_rss_after_kb", r.server_rss_after_kb);
-  j.field("bytes_per_conn", r.bytes_per_connection);
+  j.field("bytes_per_conn", r.bytes_per_connection).field("server_sockets", r.server_sockets);
   j.field("disconnects", r.disconnects)
       .field("reconnects", r.reconnects)
       .field("poll_requests", r.poll_requests);

@@ -11,7 +11,7 @@ struct Result {
   std::string technique;
   std::string publish;  // e.g. "window 1" or "rate 100/s"
   int subscribers = 0, ready = 0, failed = 0, lost_connections = 0;
-  int channels = 1, size = 0;
+  int channels = 1, channels_per_sub = 1, size = 0;
   double ramp_seconds = 0;
   double publish_seconds = 0;  // first publish to last publish
   double elapsed_seconds = 0;  // first publish to last delivery
@@ -28,7 +28,8 @@ struct Result {
   double server_cpu_seconds = 0, server_cpu_us_per_delivery = 0, server_cpu_pct = 0;
   std::vector<double> server_cpu_seconds_each;  // per --server-pid, in their order
   long server_rss_before_kb = 0, server_rss_after_kb = 0;
-  double bytes_per_connection = 0;
+  double bytes_per_connection = 0;  // (RSS with the subscribers ready - RSS before) / subscribers ready
+  long server_sockets = 0;          // sockets the server held with the subscribers ready
   uint64_t disconnects = 0, reconnects = 0, poll_requests = 0, http_errors = 0, gap_signals = 0;
   std::string first_error;
 };

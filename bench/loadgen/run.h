@@ -52,6 +52,7 @@ struct ChannelState {
 
 struct Stats {
   Histogram latency_ns;      // publish to delivery
+  Histogram interval_latency_ns;  // the same, since the last --interval line
   Histogram ack_latency_ns;  // publish to its acknowledgment
   uint64_t delivered = 0;  // every marker received, duplicates included
   uint64_t unique = 0;

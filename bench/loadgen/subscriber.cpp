@@ -3,6 +3,7 @@
 #include <cctype>
 #include <cstring>
 
+#include "url.h"
 #include "websocket.h"
 
 namespace {
@@ -61,10 +62,39 @@ bool json_string_field(std::string_view body, std::string_view key, std::string&
   return body.compare(i, 4, "null") == 0;
 }
 
+// The request target of a subscriber of `channels`.
+std::string target_for(const Run& run, const std::vector<int>& channels) {
+  if (channels.size() == 1) return run.channels[size_t(channels[0])].sub_target;
+  std::vector<std::string> names;
+  for (int channel : channels) names.push_back(run.channels[size_t(channel)].name);
+  return expand_each(run.opt.sub_url.target, names);
+}
+
 }  // namespace
 
-Subscriber::Subscriber(Run& run, int channel, const Url& server, const sockaddr_in& source)
-    : Conn(run.loop), run_(run), technique_(run.opt.technique), channel_(channel), server_(server), source_(source) {}
+Subscriber::Subscriber(Run& run, std::vector<int> channels, const Url& server, const sockaddr_in& source)
+    : Conn(run.loop),
+      run_(run),
+      technique_(run.opt.technique),
+      target_(target_for(run, channels)),
+      poll_session_(technique_ == Technique::kLongPoll &&
+                    run.opt.sub_url.target.find('?') < run.opt.sub_url.target.find("{channel}")),
+      server_(server),
+      source_(source) {
+  for (int channel : channels) held_.push_back(Held{channel, {}});
+}
+
+std::vector<int> Subscriber::channels() const {
+  std::vector<int> out;
+  for (const Held& h : held_) out.push_back(h.channel);
+  return out;
+}
+
+uint64_t Subscriber::missing() const {
+  uint64_t missing = 0;
+  for (const Held& h : held_) missing += h.seen.missing_from(run_.channels[size_t(h.channel)].acked);
+  return missing;
+}
 
 void Subscriber::start() {
   if (phase_ == Phase::kWaiting) {
@@ -79,7 +109,7 @@ void Subscriber::start() {
   stream_tail_.clear();
   if (technique_ == Technique::kSse) sse_ = std::make_unique<SseParser>();
   std::string error;
-  if (!start_connect(server_.addr, &source_, error)) {
+  if (!start_connect(server_.addr, &source_, server_.tls, error)) {
     if (phase_ == Phase::kConnecting)
       fail_setup(error);
     else
@@ -137,13 +167,10 @@ void Subscriber::on_connected() {
 
 void Subscriber::send_request() {
   const Options& opt = run_.opt;
-  const ChannelState& ch = run_.channels[size_t(channel_)];
   std::string req;
   req.reserve(256);
-  std::string target = ch.sub_target;
-  if (technique_ == Technique::kLongPoll && !cursor_.empty())
-    target = with_query_param(target, opt.since_param, cursor_);
-  req += "GET " + target + " HTTP/1.1\r\nHost: " + server_.host_port + "\r\n";
+  req += "GET " + (technique_ == Technique::kLongPoll ? poll_target() : target_) + " HTTP/1.1\r\nHost: " +
+         server_.host_port + "\r\n";
   switch (technique_) {
     case Technique::kWebSocket:
       ws_key_ = ws::make_key();
@@ -167,6 +194,15 @@ void Subscriber::send_request() {
   for (const std::string& h : opt.sub_headers) req += h + "\r\n";
   req += "\r\n";
   send_bytes(req);
+}
+
+// A poll session's next poll acknowledges the last answer received; the
+// first poll (or one after the session ended) opens it, from the stream
+// cursor reached. A poll of one channel sends that channel's cursor.
+std::string Subscriber::poll_target() const {
+  if (poll_session_ && !session_.empty())
+    return target_.substr(0, target_.find('?')) + "?session=" + session_ + "&ack=" + cursor_;
+  return cursor_.empty() ? target_ : with_query_param(target_, run_.opt.since_param, cursor_);
 }
 
 void Subscriber::on_closed(const std::string& why) {
@@ -195,7 +231,7 @@ void Subscriber::poll_again(int64_t delay_ns) {
       std::string error;
       response_.reset();
       connected_once_ = false;
-      if (!start_connect(server_.addr, &source_, error)) lose(error);
+      if (!start_connect(server_.addr, &source_, server_.tls, error)) lose(error);
     }
   });
 }
@@ -223,7 +259,7 @@ size_t Subscriber::on_upgrade_response(const char* p, size_t n) {
   if (!response_.headers_done()) return used;
   if (response_.status() != 101) {
     fail_setup("handshake: HTTP " + std::to_string(response_.status()) + " from " +
-               run_.channels[size_t(channel_)].sub_target);
+               target_);
     return n;
   }
   if (response_.ws_accept() != ws::accept_for(ws_key_)) {
@@ -312,7 +348,7 @@ size_t Subscriber::on_http(const char* p, size_t n) {
     if (was_head && response_.headers_done() && technique_ != Technique::kLongPoll) {
       if (response_.status() != 200) {
         fail_setup("HTTP " + std::to_string(response_.status()) + " from " +
-                   run_.channels[size_t(channel_)].sub_target);
+                   target_);
         return n;
       }
       become_ready();
@@ -365,18 +401,24 @@ void Subscriber::on_poll_response() {
   bool keep_alive = response_.keep_alive() && is_open();
   int status = response_.status();
   bool ok = (status >= 200 && status < 300) || status == 304 || status == 408;
-  if (ok) {
+  if (poll_session_ && status == 404 && !session_.empty()) {
+    // The session ended (no poll within its grace): open a new one from the cursor.
+    session_.clear();
+    run_.stats.reconnects++;
+    ok = true;
+  } else if (ok) {
     if (!response_.last_modified().empty()) last_modified_ = response_.last_modified();
     if (!response_.etag().empty()) etag_ = response_.etag();
     std::string last_id;
     // A null last_id means an empty channel: everything from its start.
     if (json_string_field(buffer_, "\"last_id\"", last_id)) cursor_ = last_id.empty() ? "0" : last_id;
+    if (poll_session_) json_string_field(buffer_, "\"session\"", session_);
     if (buffer_.find("\"gap\":true") != std::string::npos) run_.stats.gap_signals++;
     marker::scan(buffer_.data(), buffer_.size(), [this](const marker::Mark& m) { deliver(m); });
   } else {
     run_.stats.http_errors++;
     run_.note_sub_error("long-poll: HTTP " + std::to_string(status) + " from " +
-                        run_.channels[size_t(channel_)].sub_target);
+                        target_);
   }
   buffer_.clear();
   response_.reset();
@@ -405,11 +447,14 @@ void Subscriber::on_message(const char* p, size_t n) {
 void Subscriber::deliver(const marker::Mark& m) {
   Stats& stats = run_.stats;
   stats.delivered++;
-  if (m.seq >= run_.channels[size_t(channel_)].next_seq) {
+  Held* held = nullptr;
+  for (Held& h : held_)
+    if (uint64_t(h.channel) == m.channel) held = &h;
+  if (!held || m.seq >= run_.channels[size_t(held->channel)].next_seq) {
     stats.unknown++;
     return;
   }
-  if (!seen_.insert(m.seq)) {
+  if (!held->seen.insert(m.seq)) {
     duplicates_++;
     stats.duplicates++;
     return;
@@ -418,5 +463,6 @@ void Subscriber::deliver(const marker::Mark& m) {
   stats.unique++;
   int64_t latency = now_ - int64_t(m.sent_ns);
   stats.latency_ns.record(latency > 0 ? uint64_t(latency) : 0);
+  stats.interval_latency_ns.record(latency > 0 ? uint64_t(latency) : 0);
   stats.last_delivery_ns = now_;
 }

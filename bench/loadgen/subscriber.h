@@ -1,13 +1,15 @@
 // One subscriber connection of any technique: WebSocket (RFC 6455 client),
 // SSE, HTTP streaming (chunked NDJSON or raw chunks) or long-polling (with a
 // cursor from the JSON body's last_id, or from Last-Modified/Etag headers as
-// nchan sends them). Every technique ends in the same place: the bytes of a
+// nchan sends them, or as a pushwire poll session). It holds one channel, or
+// several on the one connection (a multi-channel stream or poll session). Every technique ends in the same place: the bytes of a
 // message are scanned for benchmark markers, and each marker is checked
 // against this subscriber's set of sequence numbers already seen.
 #pragma once
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "http_response.h"
 #include "marker.h"
@@ -19,19 +21,19 @@ class Subscriber : public Conn {
  public:
   enum class Phase { kWaiting, kConnecting, kReady, kFailed, kLost };
 
-  Subscriber(Run& run, int channel, const Url& server, const sockaddr_in& source);
+  Subscriber(Run& run, std::vector<int> channels, const Url& server, const sockaddr_in& source);
 
   void start();
   // Gives up on a subscriber that did not become ready in time.
   void drop(const std::string& why);
   Phase phase() const { return phase_; }
-  int channel() const { return channel_; }
+  std::vector<int> channels() const;
   bool participant() const { return participant_; }
   void set_participant() { participant_ = true; }
   uint64_t unique() const { return unique_; }
   uint64_t duplicates() const { return duplicates_; }
-  // Acknowledged publishes of this subscriber's channel it never received.
-  uint64_t missing() const { return seen_.missing_from(run_.channels[size_t(channel_)].acked); }
+  // Acknowledged publishes of this subscriber's channels it never received.
+  uint64_t missing() const;
 
  protected:
   void on_connected() override;
@@ -52,10 +54,19 @@ class Subscriber : public Conn {
   void fail_setup(const std::string& why);
   void lose(const std::string& why);
   void poll_again(int64_t delay_ns);
+  std::string poll_target() const;
+
+  // One of this subscriber's channels and the sequence numbers it had of it.
+  struct Held {
+    int channel;
+    SeqSet seen;
+  };
 
   Run& run_;
   const Technique technique_;
-  const int channel_;
+  std::vector<Held> held_;
+  const std::string target_;      // the request target, every channel filled in
+  const bool poll_session_;       // long-poll as a session: channels in the query
   const Url& server_;  // of run.opt.sub_urls
   const sockaddr_in source_;
   Phase phase_ = Phase::kWaiting;
@@ -70,7 +81,7 @@ class Subscriber : public Conn {
   std::string stream_tail_;  // streaming: bytes of a marker cut by a read
   std::unique_ptr<SseParser> sse_;
   std::string cursor_, last_modified_, etag_;  // long-poll position
-  SeqSet seen_;
+  std::string session_;                        // the poll session's id, once opened
   uint32_t unique_ = 0;
   uint32_t duplicates_ = 0;
   int64_t now_ = 0;

@@ -11,8 +11,10 @@ bool parse_url(const std::string& text, Url& out, std::string& error) {
     return false;
   }
   out.scheme = text.substr(0, sep);
+  out.tls = out.scheme == "wss" || out.scheme == "https";
+  if (out.tls) out.scheme.pop_back();
   if (out.scheme != "ws" && out.scheme != "http") {
-    error = "unsupported scheme '" + out.scheme + "' (ws or http): " + text;
+    error = "unsupported scheme '" + out.scheme + "' (ws, wss, http or https): " + text;
     return false;
   }
   size_t host_start = sep + 3;
@@ -21,7 +23,7 @@ bool parse_url(const std::string& text, Url& out, std::string& error) {
       text.substr(host_start, path_start == std::string::npos ? std::string::npos : path_start - host_start);
   out.target = path_start == std::string::npos ? "/" : text.substr(path_start);
   std::string host = out.host_port;
-  unsigned long port = 80;
+  unsigned long port = out.tls ? 443 : 80;
   size_t colon = host.rfind(':');
   if (colon != std::string::npos) {
     char* end = nullptr;
@@ -56,4 +58,15 @@ std::string expand(const std::string& tmpl, const std::string& channel) {
   }
   out.append(tmpl, pos, std::string::npos);
   return out;
+}
+
+std::string expand_each(const std::string& tmpl, const std::vector<std::string>& channels) {
+  const size_t at = tmpl.find("{channel}");
+  const size_t begin = tmpl.find_last_of("?&", at) + 1;
+  size_t end = tmpl.find('&', at);
+  if (end == std::string::npos) end = tmpl.size();
+  const std::string param = tmpl.substr(begin, end - begin);
+  std::string params;
+  for (const std::string& channel : channels) params += (params.empty() ? "" : "&") + expand(param, channel);
+  return tmpl.substr(0, begin) + params + tmpl.substr(end);
 }

@@ -85,9 +85,17 @@ Subscribers:
                          Also the unsent answers past which a client's
                          pipelined requests wait. 1024 to 1073741824
                          (default: 1048576, 1 MiB)
-  --max-sessions N       multi-channel streams (sessions) open on the whole
-                         server, 1 to 100000000; more are refused with 503
-                         too_many_sessions (default: 100000)
+  --max-sessions N       sessions (multi-channel streams and poll sessions) open
+                         on the whole server, 1 to 100000000; more are refused
+                         with 503 too_many_sessions (default: 100000)
+  --max-session-buffer-bytes N
+                         messages a poll session (long-poll, poll, JSONP) keeps
+                         for its client between polls, 1024 to 1073741824;
+                         past it the oldest go and their channels get a gap
+                         signal (default: 1048576, 1 MiB)
+  --session-grace S      seconds a poll session lives after its last poll was
+                         answered; then its id answers 404 unknown_session
+                         (default: 30)
   --ws-deflate, --no-ws-deflate
                          offer WebSocket compression (permessage-deflate)
                          (default: on)

@@ -153,8 +153,16 @@ std::string metrics_text(transports::Context& context) {
   metric(out, "pushwire_sessions_open", "gauge", "Sessions (multi-channel streams) open now.", get(m.sessions_open));
   metric(out, "pushwire_sessions_created_total", "counter", "Sessions opened.", get(m.sessions_created_total));
   metric(out, "pushwire_session_requests_forwarded_total", "counter",
-         "Session op requests that arrived on another thread than the session's and were passed to it.",
+         "Session requests (ops, polls) that arrived on another thread than the session's and were passed to it.",
          get(m.session_requests_forwarded_total));
+  metric(out, "pushwire_sessions_buffered_bytes", "gauge",
+         "Bytes of messages poll sessions keep for their clients between polls (bounded by --max-session-buffer-bytes each).",
+         get(m.sessions_buffered_bytes));
+  metric(out, "pushwire_session_buffer_overflows_total", "counter",
+         "Messages dropped from poll sessions' buffers past --max-session-buffer-bytes (their channels got a gap).",
+         get(m.session_buffer_overflows_total));
+  metric(out, "pushwire_sessions_expired_total", "counter",
+         "Poll sessions that ended with no poll for --session-grace seconds.", get(m.sessions_expired_total));
   metric(out, "pushwire_channels", "gauge", "Channels with kept messages (0 with --redis: Redis keeps them).",
          static_cast<double>(context.broker.channel_count()));
   metric(out, "pushwire_history_bytes", "gauge",

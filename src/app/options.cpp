@@ -237,6 +237,12 @@ const std::vector<Flag>& flags() {
        }},
       {"max-sessions", "N", Kind::integer,
        [](Options& o, const Value& v) { return set_integer(o.max_sessions, std::get<int64_t>(v), 1, 100'000'000); }},
+      {"max-session-buffer-bytes", "N", Kind::integer,
+       [](Options& o, const Value& v) {
+         return set_integer(o.max_session_buffer_bytes, std::get<int64_t>(v), 1024, int64_t{1} << 30);
+       }},
+      {"session-grace", "S", Kind::seconds,
+       [](Options& o, const Value& v) { return set_seconds(o.session_grace_s, std::get<double>(v)); }},
       {"idle-timeout", "S", Kind::seconds,
        [](Options& o, const Value& v) { return set_seconds(o.idle_timeout_s, std::get<double>(v)); }},
       {"linger", "S", Kind::seconds,

@@ -39,6 +39,8 @@ struct Options {
   bool http2 = true;                      // ALPN h2 over TLS, prior-knowledge h2c on plain listeners
   unsigned http2_max_streams = 128;       // concurrent streams per HTTP/2 connection
   size_t max_sessions = 100'000;          // sessions open on the whole server
+  size_t max_session_buffer_bytes = 1 << 20;  // a poll session's messages kept between polls
+  double session_grace_s = 30;                // a poll session's life after its last answered poll
   std::string log_level = "info";         // error, warn, info or debug
   int log_rate = 10;                      // lines a second per kind of client-caused log line
   // Access control: on with a secret or a public key, never both.

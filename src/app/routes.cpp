@@ -5,8 +5,11 @@
 
 #include "app/metrics_text.h"
 #include "http/exchange.h"
+#include "transports/json_poll_carriers.h"
+#include "transports/jsonp_poll_carrier.h"
 #include "transports/origin_check.h"
 #include "transports/poll.h"
+#include "transports/poll_sessions.h"
 #include "transports/publish.h"
 #include "transports/sessions.h"
 #include "transports/streams.h"
@@ -27,7 +30,7 @@ void add_routes(http::Router& router, transports::Context& context, const http::
   });
   router.add("/pub/", "POST", bind(transports::handle_publish));
   router.add("/poll/", "GET", bind(transports::handle_poll));
-  router.add("/lp/", "GET", bind(transports::handle_long_poll));
+  router.add("/lp/", "GET", bind(transports::handle_longpoll));
   router.add("/jsonp/", "GET", bind(transports::handle_jsonp));
   // A stream technique names one channel in its path (/sse/{channel}), or several in the query (/sse?channel=...).
   using StreamHandler = void (*)(transports::Context&, Exchange&, std::string_view);
@@ -37,6 +40,13 @@ void add_routes(http::Router& router, transports::Context& context, const http::
     router.add(std::string(path) + "/", "GET", bind(handler));
     router.add(path, "GET", bind(handler));
   }
+  // A poll technique names one channel in its path (/lp/{channel}), or is a session's carrier (/lp?channel=...).
+  const std::pair<const char*, transports::PollCarrierFactory> poll_carriers[] = {
+      {"/lp", transports::longpoll_carrier}, {"/poll", transports::poll_carrier}, {"/jsonp", transports::jsonp_carrier}};
+  for (const auto& [path, factory] : poll_carriers)
+    router.add(path, "GET", [&context, make = factory](Exchange& exchange, std::string_view) {
+      transports::handle_poll_session(context, exchange, make);
+    });
   router.add("/session/", "GET, POST", bind(transports::handle_session));
   // CONNECT: WebSockets over HTTP/2 (RFC 8441).
   router.add("/ws", "GET, CONNECT", bind(transports::handle_websocket));

@@ -58,6 +58,8 @@ ServerConfig make_server_config(const Options& options) {
   config.admission.max_per_address = options.max_connections_per_ip;
   config.publish_rate = options.publish_rate;
   config.transports.max_channels_per_client = options.max_channels_per_client;
+  config.transports.max_session_buffer_bytes = options.max_session_buffer_bytes;
+  config.transports.session_grace_ms = static_cast<int64_t>(options.session_grace_s * 1000);
   config.cors = http::CorsPolicy(options.allow_origins);
   config.transports.max_message_bytes = options.max_message_bytes;
   config.transports.heartbeat_ms = static_cast<int64_t>(options.heartbeat_s * 1000);

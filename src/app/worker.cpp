@@ -100,6 +100,7 @@ void Worker::on_tick(int64_t now_ms) {
 void Worker::shut_down() {
   listener_.close();
   broker_.shut_down();
+  sessions_.shut_down();
   net::Connection::for_each(
       loop_, [](net::Connection& c, int64_t) {
         if (auto* handler = c.handler()) handler->on_shutdown();

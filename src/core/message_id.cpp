@@ -1,5 +1,6 @@
 #include "core/message_id.h"
 
+#include <algorithm>
 #include <random>
 
 #include "util/whole_number.h"
@@ -35,6 +36,14 @@ std::optional<uint64_t> IdScheme::parse(std::string_view id) const {
   uint64_t seq = 0;
   if (!util::parse_whole_number(digits, seq)) return std::nullopt;
   return seq;
+}
+
+bool is_valid_since(std::string_view since) {
+  const bool id_shaped = !since.empty() && since.size() <= 64 && std::all_of(since.begin(), since.end(), [](char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' ||
+           c == ':' || c == '-';
+  });
+  return id_shaped && since != "null" && since != "undefined";
 }
 
 Cursor Cursor::parse(const std::string* since, const IdScheme& ids, CursorScope scope) {

@@ -30,6 +30,15 @@ class IdScheme {
 // from any channel works as such a stream cursor.
 enum class CursorScope { channel, stream };
 
+// What a client may send as `since` (or Last-Event-ID): 0, or anything shaped
+// like an id (1 to 64 of A-Z a-z 0-9 _ . : -), an unknown one being a gap,
+// but not "null" or "undefined": a client's missing cursor turned into text,
+// which must not pass for an id.
+bool is_valid_since(std::string_view since);
+inline constexpr std::string_view kSinceRule =
+    "an id from last_id or a message (1 to 64 of A-Z a-z 0-9 _ . : -), or 0 for everything kept; "
+    "leave it out for new messages only";
+
 // Where a subscriber wants to start.
 struct Cursor {
   enum class Kind {

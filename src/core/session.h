@@ -37,6 +37,9 @@ class Session {
 
   // Called on the owner thread only.
   virtual SessionOpResult apply(const SessionOp& op) = 0;
+  // The server is stopping. A session carried by one response ends with it;
+  // one that outlives its requests ends here.
+  virtual void on_shutdown() {}
 
   std::string subject;  // the client's identity (a token's `sub`), empty when anonymous
 

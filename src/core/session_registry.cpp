@@ -1,5 +1,7 @@
 #include "core/session_registry.h"
 
+#include <vector>
+
 #include "core/session_id.h"
 
 namespace pushwire::core {
@@ -24,6 +26,13 @@ void SessionRegistry::remove(Session& session) {
 Session* SessionRegistry::find(std::string_view id) const {
   auto it = sessions_.find(id);
   return it == sessions_.end() ? nullptr : it->second;
+}
+
+void SessionRegistry::shut_down() {
+  std::vector<Session*> open;
+  open.reserve(sessions_.size());
+  for (const auto& [id, session] : sessions_) open.push_back(session);
+  for (Session* session : open) session->on_shutdown();
 }
 
 }  // namespace pushwire::core

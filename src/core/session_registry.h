@@ -29,6 +29,8 @@ class SessionRegistry {
   bool add(Session& session);
   void remove(Session& session);
   Session* find(std::string_view id) const;
+  // The server is stopping: tells every session (which may remove itself).
+  void shut_down();
 
   unsigned thread() const { return thread_; }
   size_t size() const { return sessions_.size(); }

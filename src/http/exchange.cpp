@@ -5,13 +5,13 @@ namespace pushwire::http {
 void Exchange::respond(int status, std::string_view content_type, std::string body, const HeaderList& headers) {
   if (started_ || finished_) return;
   ResponseHead head(status);
-  if (cors_) cors().add_response_headers(request_, head);
+  if (cors_) cors().add_response_headers(*request_, head);
   if (!content_type.empty()) head.add("Content-Type", content_type);
   head.add(headers);
   if (!head.has("Cache-Control")) head.add("Cache-Control", "no-store");
-  const bool keep_alive = request_.keep_alive && status < 500;
+  const bool keep_alive = keep_alive_ && status < 500;
   const size_t length = body.size();
-  if (request_.method == "HEAD") body.clear();
+  if (request_->method == "HEAD") body.clear();
   finished_ = true;
   carrier_.send_response(std::move(head), BodyFraming::content_length, length, std::move(body), keep_alive);
 }
@@ -25,23 +25,23 @@ void Exchange::respond_preflight(std::string_view methods) {
   if (started_ || finished_) return;
   const std::string allowed = std::string(methods) + ", OPTIONS";
   ResponseHead head(204);
-  if (cors_) cors().add_preflight_headers(request_, allowed, head);
+  if (cors_) cors().add_preflight_headers(*request_, allowed, head);
   head.add("Allow", allowed);
   finished_ = true;
-  carrier_.send_response(std::move(head), BodyFraming::none, 0, {}, request_.keep_alive);
+  carrier_.send_response(std::move(head), BodyFraming::none, 0, {}, keep_alive_);
 }
 
 void Exchange::start_stream(int status, std::string_view content_type, const HeaderList& headers,
                             BodyFraming framing, uint64_t content_length) {
   if (started_ || finished_) return;
   ResponseHead head(status);
-  if (cors_) cors().add_response_headers(request_, head);
+  if (cors_) cors().add_response_headers(*request_, head);
   head.add("Content-Type", content_type);
   head.add(headers);
   if (!head.has("Cache-Control")) head.add("Cache-Control", "no-store");
   framing_ = framing;
   started_ = true;
-  carrier_.start_body(std::move(head), framing, content_length, request_.keep_alive && delimits_body(framing));
+  carrier_.start_body(std::move(head), framing, content_length, keep_alive_ && delimits_body(framing));
 }
 
 void Exchange::send(net::OutChunk bytes) {
@@ -51,7 +51,7 @@ void Exchange::send(net::OutChunk bytes) {
 void Exchange::end() {
   if (!started_ || finished_) return;
   finished_ = true;
-  carrier_.end_body(framing_, delimits_body(framing_) && request_.keep_alive);
+  carrier_.end_body(framing_, delimits_body(framing_) && keep_alive_);
 }
 
 void Exchange::send_raw(std::string bytes) { carrier_.send_raw(std::move(bytes)); }
@@ -64,7 +64,7 @@ void Exchange::upgrade(std::unique_ptr<net::Connection::Handler> handler) {
 net::ByteStream* Exchange::open_tunnel(const HeaderList& headers) {
   if (started_ || finished_) return nullptr;
   ResponseHead head(200);
-  cors().add_response_headers(request_, head);
+  cors().add_response_headers(*request_, head);
   head.add(headers);
   net::ByteStream* stream = carrier_.open_tunnel(std::move(head));
   started_ = stream != nullptr;

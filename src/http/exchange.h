@@ -10,6 +10,7 @@
 #include "http/response_head.h"
 #include "net/connection.h"
 #include "net/out_chunk.h"
+#include "util/slab_pool.h"
 
 namespace pushwire::http {
 
@@ -27,11 +28,17 @@ class ExchangeState {
 // One request and its response. A handler answers at once (respond*) or
 // later: it holds state, and answers or streams when something happens.
 // Its carrier puts the response on the wire as HTTP/1.1 or HTTP/2.
-class Exchange {
+class Exchange : public util::SlabAllocated<Exchange> {
  public:
-  Exchange(ExchangeCarrier& carrier, Request request) : carrier_(carrier), request_(std::move(request)) {}
+  Exchange(ExchangeCarrier& carrier, Request request)
+      : carrier_(carrier), request_(std::make_unique<Request>(std::move(request))), keep_alive_(request_->keep_alive) {}
 
-  const Request& request() const { return request_; }
+  // The request, until release_request().
+  const Request& request() const { return *request_; }
+  // Frees the request once its handler has read all it needs: a stream is
+  // held open for hours, and its request (headers, query: hundreds of bytes,
+  // kilobytes with many channels) would be kept for nothing.
+  void release_request() { request_.reset(); }
   net::Connection& connection() { return carrier_.connection(); }
   const CorsPolicy& cors() const { return carrier_.cors(); }
   // This response's bytes written but not sent yet (the slow-subscriber rule).
@@ -77,8 +84,9 @@ class Exchange {
 
  private:
   ExchangeCarrier& carrier_;
-  Request request_;
+  std::unique_ptr<Request> request_;
   std::unique_ptr<ExchangeState> state_;
+  bool keep_alive_;  // the request's, kept when it is released
   BodyFraming framing_ = BodyFraming::content_length;
   bool cors_ = true;
   bool started_ = false;

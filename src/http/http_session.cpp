@@ -18,8 +18,7 @@ HttpSession::HttpSession(net::Connection& connection, const Router& router, cons
       cors_(cors),
       settings_(settings),
       parser_(settings.limits),
-      last_activity_ms_(connection.loop().now_ms()),
-      alive_(std::make_shared<bool>(true)) {}
+      last_activity_ms_(connection.loop().now_ms()) {}
 
 HttpSession::~HttpSession() = default;
 
@@ -55,6 +54,8 @@ void HttpSession::process() {
     dispatch(parser_.take_request());
     finished_exchange_.reset();
   }
+  // A stream or an idle keep-alive connection keeps no buffer of parsed bytes.
+  if (pending_.empty()) std::string().swap(pending_);
   if (!parser_.reading_head()) head_started_ms_ = 0;
   else if (!head_started_ms_) head_started_ms_ = connection_.loop().now_ms();
   processing_ = false;
@@ -113,6 +114,7 @@ void HttpSession::exchange_finished(bool keep_alive) {
 }
 
 void HttpSession::process_later() {
+  if (!alive_) alive_ = std::make_shared<bool>(true);
   connection_.loop().defer([self = this, alive = std::weak_ptr<bool>(alive_)] {
     if (alive.expired()) return;
     self->finished_exchange_.reset();

@@ -10,6 +10,7 @@
 #include "http/router.h"
 #include "net/connection.h"
 #include "util/metrics.h"
+#include "util/slab_pool.h"
 
 namespace pushwire::http {
 
@@ -27,7 +28,9 @@ struct HttpSettings {
 // leaves is noticed at once. Pipelined requests also wait while more than
 // max_pending_bytes of answers are unsent, so a client that never reads
 // cannot make the server queue without end.
-class HttpSession final : public net::Connection::Handler, public ExchangeCarrier {
+class HttpSession final : public net::Connection::Handler,
+                          public ExchangeCarrier,
+                          public util::SlabAllocated<HttpSession> {
  public:
   HttpSession(net::Connection& connection, const Router& router, const CorsPolicy& cors, const HttpSettings& settings);
   ~HttpSession() override;
@@ -71,7 +74,7 @@ class HttpSession final : public net::Connection::Handler, public ExchangeCarrie
   std::unique_ptr<Exchange> finished_exchange_;  // answered; destroyed once its callbacks returned
   int64_t last_activity_ms_;
   int64_t head_started_ms_ = 0;         // when a request's head began to arrive; 0 between requests
-  std::shared_ptr<bool> alive_;         // lets deferred work see that this session is gone
+  std::shared_ptr<bool> alive_;         // lets deferred work see that this session is gone; made when first needed
   bool processing_ = false;
   bool closing_ = false;
   bool upgraded_ = false;

@@ -138,19 +138,6 @@ struct RequestParser::State {
     return {};
   }
 
-  void start_next_request() {
-    request = {};
-    phase = Phase::head;
-    head_bytes = body_bytes = 0;
-    folded_line = false;
-    last_head_byte = 0;
-    if (llhttp_get_errno(&llhttp) == HPE_PAUSED_UPGRADE) {
-      llhttp_resume_after_upgrade(&llhttp);
-    } else {
-      llhttp_resume(&llhttp);
-    }
-  }
-
   static State& of(llhttp_t* p) { return *static_cast<State*>(p->data); }
 
   static int on_url(llhttp_t* p, const char* at, size_t length) {
@@ -232,14 +219,20 @@ struct RequestParser::State {
   }
 };
 
-RequestParser::RequestParser(ParserLimits limits) : state_(std::make_unique<State>(limits)) {}
+RequestParser::RequestParser(ParserLimits limits) : limits_(limits) {}
 RequestParser::RequestParser(RequestParser&&) noexcept = default;
 RequestParser& RequestParser::operator=(RequestParser&&) noexcept = default;
 RequestParser::~RequestParser() = default;
 
+RequestParser::State& RequestParser::state() {
+  if (!state_) state_ = std::make_unique<State>(limits_);
+  return *state_;
+}
+
 RequestParser::Result RequestParser::feed(std::string_view bytes) {
   using Phase = State::Phase;
-  State& s = *state_;
+  if (!state_ && bytes.empty()) return progress(0, false);
+  State& s = state();
   if (s.failure.error != ParseError::none) {
     Result again = s.failure;
     again.consumed = 0;
@@ -299,14 +292,14 @@ RequestParser::Result RequestParser::feed(std::string_view bytes) {
 }
 
 Request RequestParser::take_request() {
-  assert(state_->phase == State::Phase::complete);
+  assert(state_ && state_->phase == State::Phase::complete);
   Request request = std::move(state_->request);
-  state_->start_next_request();
+  state_.reset();  // the next request's first byte makes a fresh one
   return request;
 }
 
 bool RequestParser::reading_head() const {
-  return state_->phase == State::Phase::head && state_->head_bytes > 0;
+  return state_ && state_->phase == State::Phase::head && state_->head_bytes > 0;
 }
 
 }  // namespace pushwire::http

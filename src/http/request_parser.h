@@ -23,6 +23,9 @@ enum class ParseError {
 };
 
 // Turns the bytes of one connection into requests, without touching a socket (llhttp inside).
+// Its state (llhttp's, and the request being built: about 500 bytes) exists only
+// while a request is being read, so a connection waiting between requests, or
+// holding a stream open, keeps none.
 class RequestParser {
  public:
   explicit RequestParser(ParserLimits limits);
@@ -58,6 +61,9 @@ class RequestParser {
 
  private:
   struct State;
+  State& state();  // made by the first byte of a request
+
+  ParserLimits limits_;
   std::unique_ptr<State> state_;
 };
 

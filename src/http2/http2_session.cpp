@@ -17,6 +17,7 @@ Http2Session::Http2Session(net::Connection& connection, const http::Router& rout
       router_(router),
       cors_(cors),
       settings_(settings),
+      output_(connection),
       last_activity_ms_(connection.loop().now_ms()),
       alive_(std::make_shared<bool>(true)) {
   static nghttp2_session_callbacks* const callbacks = make_callbacks();
@@ -65,19 +66,19 @@ void Http2Session::schedule_send() {
 
 void Http2Session::send_now() {
   if (connection_.closing()) return;
-  std::string out;
   for (;;) {
     const uint8_t* data = nullptr;
     const ssize_t n = nghttp2_session_mem_send(session_, &data);
     if (n < 0) {
       PW_LOG(debug, connection_.peer(), " HTTP/2 error: ", nghttp2_strerror(static_cast<int>(n)));
+      output_.flush();
       connection_.abort();
       return;
     }
     if (n == 0) break;
-    out.append(reinterpret_cast<const char*>(data), static_cast<size_t>(n));
+    output_.copy({reinterpret_cast<const char*>(data), static_cast<size_t>(n)});
   }
-  if (!out.empty()) connection_.write(std::move(out));
+  output_.flush();
   close_if_done();
 }
 
@@ -162,6 +163,15 @@ int Http2Session::on_stream_close(nghttp2_session*, int32_t stream_id, uint32_t,
   return 0;  // `closed` goes, and with it its exchange and what that held
 }
 
+int Http2Session::on_send_data(nghttp2_session*, nghttp2_frame*, const uint8_t* frame_head, size_t length,
+                               nghttp2_data_source* source, void* self) {
+  constexpr size_t kFrameHeadBytes = 9;  // no padding is ever asked for, so the payload follows it directly
+  FrameOutput& output = session_of(self).output_;
+  output.copy({reinterpret_cast<const char*>(frame_head), kFrameHeadBytes});
+  static_cast<Http2Stream*>(source->ptr)->send_body_bytes(length, output);
+  return 0;
+}
+
 nghttp2_session_callbacks* Http2Session::make_callbacks() {
   nghttp2_session_callbacks* callbacks = nullptr;
   nghttp2_session_callbacks_new(&callbacks);
@@ -170,6 +180,7 @@ nghttp2_session_callbacks* Http2Session::make_callbacks() {
   nghttp2_session_callbacks_set_on_data_chunk_recv_callback(callbacks, on_data_chunk);
   nghttp2_session_callbacks_set_on_frame_recv_callback(callbacks, on_frame_recv);
   nghttp2_session_callbacks_set_on_stream_close_callback(callbacks, on_stream_close);
+  nghttp2_session_callbacks_set_send_data_callback(callbacks, on_send_data);
   return callbacks;
 }
 

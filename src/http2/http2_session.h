@@ -8,6 +8,7 @@
 
 #include "http/cors.h"
 #include "http/router.h"
+#include "http2/frame_output.h"
 #include "http2/http2_stream.h"
 #include "net/connection.h"
 
@@ -58,12 +59,15 @@ class Http2Session final : public net::Connection::Handler {
                            void* self);
   static int on_frame_recv(nghttp2_session*, const nghttp2_frame* frame, void* self);
   static int on_stream_close(nghttp2_session*, int32_t stream_id, uint32_t error_code, void* self);
+  static int on_send_data(nghttp2_session*, nghttp2_frame* frame, const uint8_t* frame_head, size_t length,
+                          nghttp2_data_source* source, void* self);
 
   net::Connection& connection_;
   const http::Router& router_;
   const http::CorsPolicy& cors_;
   const Http2Settings& settings_;
   nghttp2_session* session_ = nullptr;
+  FrameOutput output_;
   std::unordered_map<int32_t, std::unique_ptr<Http2Stream>> streams_;
   int64_t last_activity_ms_;
   std::shared_ptr<bool> alive_;  // lets the deferred send see that this session is gone

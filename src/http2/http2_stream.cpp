@@ -4,23 +4,25 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cstring>
 #include <vector>
 
 #include "http/url.h"
+#include "http2/frame_output.h"
 #include "http2/http2_session.h"
 #include "util/log.h"
 
 namespace pushwire::http2 {
 
 namespace {
-ssize_t read_body(nghttp2_session*, int32_t, uint8_t* out, size_t length, uint32_t* flags,
-                  nghttp2_data_source* source, void*) {
+ssize_t read_body(nghttp2_session*, int32_t, uint8_t*, size_t length, uint32_t* flags, nghttp2_data_source* source,
+                  void*) {
   bool done = false;
-  const long taken = static_cast<Http2Stream*>(source->ptr)->take_body(out, length, done);
-  if (taken < 0) return NGHTTP2_ERR_DEFERRED;
+  const long ready = static_cast<Http2Stream*>(source->ptr)->body_ready(length, done);
+  if (ready < 0) return NGHTTP2_ERR_DEFERRED;
+  // The bytes go out from where they are, through the session's send_data callback.
+  *flags |= NGHTTP2_DATA_FLAG_NO_COPY;
   if (done) *flags |= NGHTTP2_DATA_FLAG_EOF;
-  return taken;
+  return ready;
 }
 
 nghttp2_nv field(std::string_view name, std::string_view value) {
@@ -125,23 +127,26 @@ void Http2Stream::dispatch() {
   session_.router().dispatch(*exchange_);
 }
 
-long Http2Stream::take_body(uint8_t* out, size_t length, bool& done) {
-  size_t taken = 0;
-  while (taken < length && !body_.empty()) {
-    const net::OutChunk& front = body_.front();
-    const size_t n = std::min(length - taken, front.size - body_offset_);
-    std::memcpy(out + taken, front.data + body_offset_, n);
-    taken += n;
+long Http2Stream::body_ready(size_t length, bool& done) const {
+  const size_t ready = std::min(length, pending_bytes_);
+  done = body_ended_ && ready == pending_bytes_;
+  if (ready == 0 && !done) return -1;
+  return static_cast<long>(ready);
+}
+
+void Http2Stream::send_body_bytes(size_t length, FrameOutput& out) {
+  pending_bytes_ -= length;
+  while (length > 0) {
+    net::OutChunk& front = body_.front();
+    const size_t n = std::min(length, front.size - body_offset_);
+    out.share({front.owner, front.data + body_offset_, n});
+    length -= n;
     body_offset_ += n;
     if (body_offset_ == front.size) {
       body_.pop_front();
       body_offset_ = 0;
     }
   }
-  pending_bytes_ -= taken;
-  done = body_ended_ && body_.empty();
-  if (taken == 0 && !done) return -1;
-  return static_cast<long>(taken);
 }
 
 void Http2Stream::submit(const http::ResponseHead& head, std::string_view content_length, bool with_body) {
@@ -192,7 +197,10 @@ void Http2Stream::end_body(http::BodyFraming, bool) {
 }
 
 void Http2Stream::abort() {
+  // What body_ready offers must stay what send_body_bytes can send.
   body_.clear();
+  body_offset_ = 0;
+  pending_bytes_ = 0;
   nghttp2_submit_rst_stream(session_.nghttp2(), NGHTTP2_FLAG_NONE, id_, NGHTTP2_CANCEL);
   session_.schedule_send();
 }

@@ -10,6 +10,7 @@
 
 namespace pushwire::http2 {
 
+class FrameOutput;
 class Http2Session;
 
 // One HTTP/2 request stream: it collects the request from HEADERS and DATA,
@@ -37,10 +38,11 @@ class Http2Stream final : public http::ExchangeCarrier, public net::ByteStream {
   void on_tick(int64_t now_ms);
   void on_shutdown();
 
-  // nghttp2's data source: copies up to `length` body bytes into `out`.
-  // Returns the count, with `done` set once the body is complete and all
-  // taken; or -1 when it must wait for more.
-  long take_body(uint8_t* out, size_t length, bool& done);
+  // nghttp2's data source: how many body bytes (up to `length`) the next
+  // DATA frame carries, with `done` set when they end the body; or -1 when
+  // it must wait for more. send_body_bytes then queues them, uncopied.
+  long body_ready(size_t length, bool& done) const;
+  void send_body_bytes(size_t length, FrameOutput& out);
 
   // http::ExchangeCarrier
   void send_response(http::ResponseHead head, http::BodyFraming framing, size_t content_length, std::string body,

@@ -10,7 +10,8 @@ class EventLoop;
 
 // A one-shot or repeating timer owned by an object that may be destroyed at
 // any time: destruction stops it, and libuv's asynchronous close frees the
-// handle later on its own.
+// handle later on its own. The handle (152 bytes) is made by the first
+// start(): most streams hold a timer for a token's expiry that never starts.
 class Timer {
  public:
   explicit Timer(EventLoop& loop);
@@ -23,7 +24,8 @@ class Timer {
 
  private:
   static void on_fire(uv_timer_t* handle);
-  uv_timer_t* handle_;
+  EventLoop& loop_;
+  uv_timer_t* handle_ = nullptr;
   std::function<void()> fire_;
 };
 

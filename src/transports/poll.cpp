@@ -3,7 +3,7 @@
 #include "transports/access_check.h"
 #include "transports/broker_wait.h"
 #include "transports/envelope.h"
-#include "transports/long_poll_wait.h"
+#include "transports/longpoll_wait.h"
 #include "transports/request_args.h"
 
 namespace pushwire::transports {
@@ -22,7 +22,7 @@ void handle_poll(Context& context, http::Exchange& exchange, std::string_view re
   });
 }
 
-void handle_long_poll(Context& context, http::Exchange& exchange, std::string_view rest) {
+void handle_longpoll(Context& context, http::Exchange& exchange, std::string_view rest) {
   std::string channel;
   const std::string* since;
   int64_t timeout_ms;
@@ -30,7 +30,7 @@ void handle_long_poll(Context& context, http::Exchange& exchange, std::string_vi
   if (!read_channel(exchange, rest, channel) || !read_since(exchange, since) || !read_timeout_ms(exchange, timeout_ms) ||
       !allow_subscribe(context, exchange, channel, access))
     return;
-  LongPollWait::start(context, exchange, channel, since, clamp_to_expiry(timeout_ms, access), PollShape::json());
+  LongpollWait::start(context, exchange, channel, since, clamp_to_expiry(timeout_ms, access), PollShape::json());
 }
 
 void handle_jsonp(Context& context, http::Exchange& exchange, std::string_view rest) {
@@ -41,7 +41,7 @@ void handle_jsonp(Context& context, http::Exchange& exchange, std::string_view r
   if (!read_channel(exchange, rest, channel) || !read_callback(exchange, callback) || !read_since(exchange, since) ||
       !read_timeout_ms(exchange, timeout_ms) || !allow_subscribe(context, exchange, channel, access))
     return;
-  LongPollWait::start(context, exchange, channel, since, clamp_to_expiry(timeout_ms, access),
+  LongpollWait::start(context, exchange, channel, since, clamp_to_expiry(timeout_ms, access),
                       PollShape::jsonp(callback));
 }
 

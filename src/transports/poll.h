@@ -10,7 +10,7 @@ namespace pushwire::transports {
 void handle_poll(Context& context, http::Exchange& exchange, std::string_view rest);
 
 // GET /lp/{channel}[?since=ID][&timeout=S]: waits for a message after `since`.
-void handle_long_poll(Context& context, http::Exchange& exchange, std::string_view rest);
+void handle_longpoll(Context& context, http::Exchange& exchange, std::string_view rest);
 
 // GET /jsonp/{channel}?callback=FN[&since=ID][&timeout=S]: long-poll as a script.
 void handle_jsonp(Context& context, http::Exchange& exchange, std::string_view rest);

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "transports/channel_limit.h"
+#include "core/message_id.h"
 #include "core/names.h"
 
 namespace pushwire::transports {
@@ -69,16 +70,18 @@ bool read_timeout_ms(http::Exchange& exchange, int64_t& timeout_ms) {
 }
 
 bool read_since(http::Exchange& exchange, const std::string*& since) {
-  since = since_param(exchange);
-  if (!since) return true;
-  const bool id_shaped = !since->empty() && since->size() <= 64 && std::all_of(since->begin(), since->end(), [](char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' ||
-           c == ':' || c == '-';
-  });
-  if (id_shaped && *since != "null" && *since != "undefined") return true;
-  exchange.respond_error(400, "bad_since",
-                         "since is an id from last_id (1 to 64 of A-Z a-z 0-9 _ . : -), or 0 for everything kept; "
-                         "leave it out for new messages only");
+  since = exchange.request().query_param("since");
+  if (!since || core::is_valid_since(*since)) return true;
+  exchange.respond_error(400, "bad_since", "since is " + std::string(core::kSinceRule));
+  return false;
+}
+
+bool read_sse_since(http::Exchange& exchange, const std::string*& since) {
+  // An EventSource sends no Last-Event-ID until it has seen an id; an empty one is absent too.
+  since = exchange.request().header("last-event-id");
+  if (!since || since->empty()) return read_since(exchange, since);
+  if (core::is_valid_since(*since)) return true;
+  exchange.respond_error(400, "bad_since", "Last-Event-ID is " + std::string(core::kSinceRule));
   return false;
 }
 

@@ -17,14 +17,11 @@ bool read_channel(http::Exchange& exchange, std::string_view rest, std::string& 
 bool read_channels(Context& context, http::Exchange& exchange, std::vector<std::string>& channels);
 bool read_timeout_ms(http::Exchange& exchange, int64_t& timeout_ms);  // ?timeout=S, default 30, at most 120
 bool read_callback(http::Exchange& exchange, std::string& callback);  // ?callback=FN for JSONP and iframe
-// ?since= of the poll-shaped techniques: nullptr when absent; 400 bad_since
-// when empty, "null"/"undefined" (a client's missing cursor) or not id-shaped.
+// ?since=: nullptr when absent; 400 bad_since unless core::is_valid_since.
 bool read_since(http::Exchange& exchange, const std::string*& since);
-
-// ?since=, or nullptr when absent.
-inline const std::string* since_param(const http::Exchange& exchange) {
-  return exchange.request().query_param("since");
-}
+// SSE's cursor: a Last-Event-ID header (what a reconnecting EventSource
+// sends) wins over ?since=; the one used is checked as read_since does.
+bool read_sse_since(http::Exchange& exchange, const std::string*& since);
 
 bool is_valid_callback(std::string_view name);
 

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/message_id.h"
 #include "core/names.h"
 #include "util/json_escape.h"
 #include "util/whole_number.h"
@@ -29,6 +30,8 @@ ParsedOp check(std::string_view kind, core::SessionOp op) {
   else return refusal(op.ref, "bad_op", std::string(kOpShape));
   if (!core::is_valid_channel(op.channel)) return refusal(op.ref, "bad_channel", std::string(core::kChannelRule));
   if (op.kind == core::SessionOp::Kind::unsubscribe) op.since.reset();
+  if (op.since && !core::is_valid_since(*op.since))
+    return refusal(op.ref, "bad_since", "since is " + std::string(core::kSinceRule));
   return op;
 }
 

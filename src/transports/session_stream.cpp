@@ -1,10 +1,8 @@
 #include "transports/session_stream.h"
 
 #include <algorithm>
-#include <tuple>
 #include <utility>
 
-#include "transports/channel_limit.h"
 #include "transports/session_op.h"
 #include "util/clock.h"
 #include "util/json_escape.h"
@@ -12,7 +10,10 @@
 namespace pushwire::transports {
 
 SessionStream::SessionStream(Context& context, http::Exchange& exchange, const StreamStyle& style, std::string prefix)
-    : context_(context), exchange_(exchange), writer_(context, exchange, style, std::move(prefix)), expiry_(context.loop) {}
+    : context_(context),
+      exchange_(exchange),
+      writer_(context, exchange, style, std::move(prefix)),
+      channels_(context, *this) {}
 
 SessionStream::~SessionStream() {
   if (id().empty()) return;
@@ -38,100 +39,50 @@ void SessionStream::start(Context& context, http::Exchange& exchange, const std:
   self->writer_.control("_session", "{\"session\":" + util::json_string(self->id()) + "}");
   // Held until every replay is in, so that they are merged in publish order.
   self->expire_at(expires_at_ms);
-  ++self->replays_due_;
-  for (const std::string& channel : channels) self->subscribe(channel, since, core::CursorScope::stream);
-  self->replay_done();
+  self->channels_.hold();
+  for (const std::string& channel : channels) self->channels_.subscribe(channel, since, core::CursorScope::stream);
+  self->channels_.release();
+  exchange.release_request();  // `since` pointed into it; nothing reads it from now on
 }
 
 void SessionStream::expire_at(int64_t expires_at_ms) {
   if (!expires_at_ms || (expires_at_ms_ && expires_at_ms_ <= expires_at_ms)) return;
   expires_at_ms_ = expires_at_ms;
-  expiry_.start(std::max<int64_t>(expires_at_ms - util::wall_ms(), 0), [this] { expire(); });
+  if (!expiry_) expiry_ = std::make_unique<net::Timer>(context_.loop);
+  expiry_->start(std::max<int64_t>(expires_at_ms - util::wall_ms(), 0), [this] { expire(); });
 }
 
 void SessionStream::expire() {
   if (exchange_.finished()) return;
-  for (const auto& [channel, listener] : channels_) writer_.control("_expired", channel_fields(channel));
+  channels_.for_each([this](const std::string& channel) { writer_.control("_expired", channel_fields(channel)); });
   channels_.clear();
   exchange_.end();
 }
 
 core::SessionOpResult SessionStream::apply(const core::SessionOp& op) {
-  auto refuse = [&op](std::string code, std::string message) {
-    return core::SessionOpResult{op.ref, std::move(code), std::move(message)};
-  };
-  const bool subscribed = channels_.contains(op.channel);
-  core::SessionOpResult result{op.ref, {}, {}};
-  if (op.kind == core::SessionOp::Kind::subscribe) {
-    if (subscribed) result = refuse("already_subscribed", "the session has this channel already");
-    else if (over_channel_limit(context_, channels_.size()))
-      result = refuse("too_many_channels", channel_limit_message(context_.settings));
-  } else if (!subscribed) {
-    result = refuse("not_subscribed", "the session does not have this channel");
-  }
+  const core::SessionOpResult result = channels_.refusal(op).value_or(core::SessionOpResult{op.ref, {}, {}});
   // The result goes first on the stream, then what the op brings.
   writer_.control("_ack", session_result_json(result));
   if (!result.code.empty()) return result;
   if (op.kind == core::SessionOp::Kind::subscribe) {
-    subscribe(op.channel, op.since ? &*op.since : nullptr, core::CursorScope::channel);
+    channels_.subscribe(op.channel, op.since ? &*op.since : nullptr, core::CursorScope::channel);
     expire_at(op.expires_at_ms);
   } else {
-    unsubscribe(op.channel);
+    channels_.unsubscribe(op.channel);
   }
   return result;
 }
 
-void SessionStream::subscribe(const std::string& channel, const std::string* since, core::CursorScope scope) {
-  // In the map's node itself (nodes do not move): one allocation a channel, not two.
-  auto [it, added] = channels_.emplace(std::piecewise_construct, std::forward_as_tuple(channel),
-                                       std::forward_as_tuple(*this));
-  if (!added) return;
-  ++replays_due_;
-  Channel* listener = &it->second;
-  listener->replay_due = true;
-  listener->listen(context_, channel, since, [this, listener](core::Replay replay) {
-    listener->replay_due = false;
-    if (replay.gap) held_gaps_.push_back(listener->channel());
-    held_.insert(held_.end(), replay.messages.begin(), replay.messages.end());
-    replay_done();
-  }, scope);
+void SessionStream::on_gap(const std::string& channel) { writer_.control("_gap", channel_fields(channel)); }
+
+void SessionStream::on_message(const core::MessagePtr& message) {
+  writer_.message(message);
+  cursor_named_ = true;
+  cursor_seq_ = message->seq;
 }
 
-void SessionStream::unsubscribe(const std::string& channel) {
-  // A replay still due never comes once its listener is gone: stop waiting for it.
-  const bool replay_was_due = channels_.extract(channel).mapped().replay_due;
-  if (replay_was_due) replay_done();
-}
-
-void SessionStream::on_live(const core::MessagePtr& message) {
-  if (replays_due_ > 0) held_.push_back(message);
-  else write(message);
-}
-
-void SessionStream::replay_done() {
-  if (--replays_due_ > 0) return;
-  // Still holding: whatever was published before the replays were read comes
-  // live now, and joins what is held.
-  ++replays_due_;
-  context_.fanout.drain();
-  --replays_due_;
-  write_held();
-}
-
-void SessionStream::write_held() {
-  for (const std::string& channel : held_gaps_)
-    if (channels_.contains(channel)) writer_.control("_gap", channel_fields(channel));
-  std::stable_sort(held_.begin(), held_.end(), [](const auto& a, const auto& b) { return a->seq < b->seq; });
-  uint64_t last_written = 0;
-  for (const core::MessagePtr& message : held_) {
-    if (message->seq == last_written || !channels_.contains(message->channel)) continue;
-    write(message);
-    last_written = message->seq;
-  }
-  const bool wrote = !held_gaps_.empty() || last_written != 0;
-  held_gaps_.clear();
-  held_.clear();
-  if (cursor_named_ && !wrote) return;
+void SessionStream::on_settled(bool handed) {
+  if (cursor_named_ && !handed) return;
   // With nothing drained on this thread yet, nothing was published before:
   // "0" (everything kept) is then exactly the place reached.
   const core::MessagePtr& reached = context_.fanout.last_drained();
@@ -140,12 +91,6 @@ void SessionStream::write_held() {
   writer_.cursor(reached ? std::string_view(reached->id) : "0");
   cursor_named_ = true;
   cursor_seq_ = place;
-}
-
-void SessionStream::write(const core::MessagePtr& message) {
-  writer_.message(message);
-  cursor_named_ = true;
-  cursor_seq_ = message->seq;
 }
 
 }  // namespace pushwire::transports

@@ -6,26 +6,20 @@
 #include "core/session.h"
 #include "http/exchange.h"
 #include "net/timer.h"
-#include "transports/channel_listener.h"
+#include "transports/session_channels.h"
 #include "transports/context.h"
 #include "transports/stream_style.h"
 #include "transports/stream_writer.h"
-#include "util/string_map.h"
 
 namespace pushwire::transports {
 
 // A held-open response that streams several channels in one StreamStyle, as
 // one session whose channels ops add and remove. It writes messages in
-// publish order, each with its own id, so that the id last seen is a cursor
-// for every channel of the stream (docs/protocol.md, "The stream cursor").
-//
-// A channel's replay may come later than its live messages (a networked
-// broker answers later), and holds messages older than some already live on
-// other channels. So while any replay is due, everything is held; when the
-// last one is in, the thread's Fanout is drained (every message published
-// so far has then either come live or is in a replay), and what is held is
-// written in publish order, followed by a cursor mark with the place reached.
-class SessionStream final : public http::ExchangeState, public core::Session {
+// publish order (SessionChannels merges them), each with its own id, so
+// that the id last seen is a cursor for every channel of the stream
+// (docs/protocol.md, "The stream cursor"); after each replay, a cursor mark
+// names the place reached.
+class SessionStream final : public http::ExchangeState, public core::Session, private SessionChannels::Sink {
  public:
   // `since` is a stream cursor for every channel; `prefix` as for StreamWriter.
   // `expires_at_ms` (wall clock; 0: never): when the permission for these
@@ -40,24 +34,10 @@ class SessionStream final : public http::ExchangeState, public core::Session {
   void on_shutdown() override { exchange_.end(); }
 
  private:
-  class Channel final : public ChannelListener {
-   public:
-    explicit Channel(SessionStream& stream) : stream_(stream) {}
-    using ChannelListener::listen;
-    bool replay_due = false;
-
-   private:
-    void on_message(const core::MessagePtr& message) override { stream_.on_live(message); }
-    SessionStream& stream_;
-  };
-
   SessionStream(Context& context, http::Exchange& exchange, const StreamStyle& style, std::string prefix);
-  void subscribe(const std::string& channel, const std::string* since, core::CursorScope scope);
-  void unsubscribe(const std::string& channel);
-  void on_live(const core::MessagePtr& message);
-  void replay_done();
-  void write_held();
-  void write(const core::MessagePtr& message);
+  void on_gap(const std::string& channel) override;
+  void on_message(const core::MessagePtr& message) override;
+  void on_settled(bool handed) override;
   // The stream ends at the earliest end of its channels' permissions.
   void expire_at(int64_t expires_at_ms);
   void expire();
@@ -65,12 +45,9 @@ class SessionStream final : public http::ExchangeState, public core::Session {
   Context& context_;
   http::Exchange& exchange_;
   StreamWriter writer_;
-  net::Timer expiry_;
+  std::unique_ptr<net::Timer> expiry_;  // only when a permission expires
   int64_t expires_at_ms_ = 0;
-  util::StringMap<Channel> channels_;
-  size_t replays_due_ = 0;
-  std::vector<std::string> held_gaps_;
-  std::vector<core::MessagePtr> held_;
+  SessionChannels channels_;
   // The place the last id written names (a message's, or a cursor mark's).
   bool cursor_named_ = false;
   uint64_t cursor_seq_ = 0;

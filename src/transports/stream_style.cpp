@@ -52,7 +52,7 @@ std::string sse_control(std::string_view event, std::string_view fields) {
   return out;
 }
 
-std::string ndjson_control(std::string_view event, std::string_view fields) {
+std::string stream_control(std::string_view event, std::string_view fields) {
   return control_json(event, fields) + "\n";
 }
 std::string iframe_control(std::string_view event, std::string_view fields) {
@@ -72,7 +72,7 @@ std::string id_fields(std::string_view id) {
 std::string sse_cursor(std::string_view id) {
   return "id: " + std::string(id) + "\n" + sse_control("_cursor", id_fields(id));
 }
-std::string ndjson_cursor(std::string_view id) { return ndjson_control("_cursor", id_fields(id)); }
+std::string stream_cursor(std::string_view id) { return stream_control("_cursor", id_fields(id)); }
 std::string iframe_cursor(std::string_view id) { return iframe_control("_cursor", id_fields(id)); }
 
 std::string sse_event_impl(const core::Message& message) { return sse_block(message, message.data); }
@@ -83,14 +83,14 @@ std::string sse_envelope_impl(const core::Message& message) {
 
 std::string sse_chunk(const core::Message& m) { return http::chunk(sse_event_impl(m)); }
 std::string sse_envelope_chunk(const core::Message& m) { return http::chunk(sse_envelope_impl(m)); }
-std::string ndjson_chunk(const core::Message& m) { return http::chunk(ndjson_line(m)); }
+std::string stream_chunk(const core::Message& m) { return http::chunk(stream_line(m)); }
 
 const core::WireFormat kSse(sse_event_impl);
 const core::WireFormat kSseChunked(sse_chunk);
 const core::WireFormat kSseEnvelope(sse_envelope_impl);
 const core::WireFormat kSseEnvelopeChunked(sse_envelope_chunk);
-const core::WireFormat kNdjson(ndjson_line);
-const core::WireFormat kNdjsonChunked(ndjson_chunk);
+const core::WireFormat kStream(stream_line);
+const core::WireFormat kStreamChunked(stream_chunk);
 const core::WireFormat kIframeTail(iframe_call_tail);
 
 // Browsers start running a streamed document only after a first kilobyte or
@@ -114,7 +114,7 @@ std::string channel_fields(std::string_view channel) {
 
 std::string sse_event(const core::Message& message) { return sse_event_impl(message); }
 std::string sse_envelope_event(const core::Message& message) { return sse_envelope_impl(message); }
-std::string ndjson_line(const core::Message& message) { return envelope_json(message) + "\n"; }
+std::string stream_line(const core::Message& message) { return envelope_json(message) + "\n"; }
 std::string iframe_call_tail(const core::Message& message) { return envelope_json(message) + ");</script>\n"; }
 
 const StreamStyle& sse_style() {
@@ -135,11 +135,11 @@ const StreamStyle& sse_session_style() {
   return style;
 }
 
-const StreamStyle& ndjson_style() {
+const StreamStyle& stream_style() {
   static const StreamStyle style{
       "stream", "application/x-ndjson; charset=utf-8",
       {{"Cache-Control", "no-cache"}, {"X-Accel-Buffering", "no"}},
-      &kNdjsonChunked, &kNdjson, ndjson_control, ndjson_cursor, "\n", http::chunk("\n"), "", false};
+      &kStreamChunked, &kStream, stream_control, stream_cursor, "\n", http::chunk("\n"), "", false};
   return style;
 }
 

@@ -33,7 +33,7 @@ const StreamStyle& sse_style();
 // SSE on a multi-channel stream: the same, but `data:` is the message's JSON
 // envelope, which names its channel.
 const StreamStyle& sse_session_style();
-const StreamStyle& ndjson_style();
+const StreamStyle& stream_style();
 const StreamStyle& iframe_style();
 
 // {"channel":C}: the fields of a gap signal.
@@ -42,7 +42,7 @@ std::string channel_fields(std::string_view channel);
 // Exposed for tests: one message in each format, without chunk framing.
 std::string sse_event(const core::Message& message);
 std::string sse_envelope_event(const core::Message& message);
-std::string ndjson_line(const core::Message& message);
+std::string stream_line(const core::Message& message);
 std::string iframe_call_tail(const core::Message& message);  // "ENVELOPE);</script>\n"
 
 }  // namespace pushwire::transports

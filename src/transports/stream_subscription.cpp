@@ -8,7 +8,7 @@ namespace pushwire::transports {
 
 StreamSubscription::StreamSubscription(Context& context, http::Exchange& exchange, const StreamStyle& style,
                                        std::string prefix)
-    : exchange_(exchange), writer_(context, exchange, style, std::move(prefix)), expiry_(context.loop) {}
+    : exchange_(exchange), writer_(context, exchange, style, std::move(prefix)) {}
 
 void StreamSubscription::start(Context& context, http::Exchange& exchange, const std::string& channel,
                                const std::string* since, const StreamStyle& style, int64_t expires_at_ms,
@@ -18,13 +18,16 @@ void StreamSubscription::start(Context& context, http::Exchange& exchange, const
   StreamSubscription* self = owned.get();
   exchange.hold(std::move(owned));
   self->writer_.open();
-  if (expires_at_ms)
-    self->expiry_.start(std::max<int64_t>(expires_at_ms - util::wall_ms(), 0), [self] { self->expire(); });
+  if (expires_at_ms) {
+    self->expiry_ = std::make_unique<net::Timer>(context.loop);
+    self->expiry_->start(std::max<int64_t>(expires_at_ms - util::wall_ms(), 0), [self] { self->expire(); });
+  }
   self->listen(context, channel, since, [self](core::Replay replay) {
     self->writer_.set_label(self->channel());
     if (replay.gap) self->writer_.control("_gap", channel_fields(self->channel()));
     for (const core::MessagePtr& message : replay.messages) self->writer_.message(message);
   });
+  exchange.release_request();  // `since` pointed into it; nothing reads it from now on
 }
 
 void StreamSubscription::expire() {

@@ -1,4 +1,5 @@
 #pragma once
+#include <memory>
 #include <string>
 
 #include "transports/channel_listener.h"
@@ -7,6 +8,7 @@
 #include "transports/context.h"
 #include "transports/stream_style.h"
 #include "transports/stream_writer.h"
+#include "util/slab_pool.h"
 
 namespace pushwire::transports {
 
@@ -14,7 +16,9 @@ namespace pushwire::transports {
 // and opening at once, then a gap signal if the resume fell short, the kept
 // messages after the cursor, and every new message, with heartbeats between.
 // When the token it subscribed with expires, it gets an _expired signal and ends.
-class StreamSubscription final : public http::ExchangeState, public ChannelListener {
+class StreamSubscription final : public http::ExchangeState,
+                                 public ChannelListener,
+                                 public util::SlabAllocated<StreamSubscription> {
  public:
   // `prefix` goes before every message and gap (the iframe's "<script>parent.FN(").
   // `expires_at_ms` (wall clock; 0: never): when the subscriber's permission ends.
@@ -31,7 +35,7 @@ class StreamSubscription final : public http::ExchangeState, public ChannelListe
 
   http::Exchange& exchange_;
   StreamWriter writer_;
-  net::Timer expiry_;
+  std::unique_ptr<net::Timer> expiry_;  // only when the permission expires: most streams pay a pointer
 };
 
 }  // namespace pushwire::transports

@@ -49,24 +49,24 @@ void start(Context& context, http::Exchange& exchange, const Channels& channels,
 
 void handle_sse(Context& context, http::Exchange& exchange, std::string_view rest) {
   auto channels = read_stream_channels(context, exchange, rest);
-  if (!channels) return;
-  // A reconnecting EventSource sends the id it saw last, and the original URL.
-  const std::string* since = exchange.request().header("last-event-id");
-  if (!since || since->empty()) since = since_param(exchange);
+  const std::string* since = nullptr;
+  if (!channels || !read_sse_since(exchange, since)) return;
   start(context, exchange, *channels, since, sse_style(), sse_session_style());
 }
 
 void handle_stream(Context& context, http::Exchange& exchange, std::string_view rest) {
   auto channels = read_stream_channels(context, exchange, rest);
-  if (!channels) return;
-  start(context, exchange, *channels, since_param(exchange), ndjson_style(), ndjson_style());
+  const std::string* since = nullptr;
+  if (!channels || !read_since(exchange, since)) return;
+  start(context, exchange, *channels, since, stream_style(), stream_style());
 }
 
 void handle_iframe(Context& context, http::Exchange& exchange, std::string_view rest) {
   std::string callback;
+  const std::string* since = nullptr;
   auto channels = read_stream_channels(context, exchange, rest);
-  if (!channels || !read_callback(exchange, callback)) return;
-  start(context, exchange, *channels, since_param(exchange), iframe_style(), iframe_style(),
+  if (!channels || !read_callback(exchange, callback) || !read_since(exchange, since)) return;
+  start(context, exchange, *channels, since, iframe_style(), iframe_style(),
         "<script>parent." + callback + "(");
 }
 

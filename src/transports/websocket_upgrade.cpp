@@ -67,7 +67,8 @@ bool accept_websocket(Context& context, http::Exchange& exchange, WebSocketMessa
 void handle_websocket(Context& context, http::Exchange& exchange, std::string_view channel) {
   const http::Request& request = exchange.request();
   std::string fixed_channel;
-  if (!channel.empty() && !read_channel(exchange, channel, fixed_channel)) return;
+  const std::string* since = nullptr;
+  if (!channel.empty() && (!read_channel(exchange, channel, fixed_channel) || !read_since(exchange, since))) return;
   // A token as bearer or ?token=; the publish key as bearer or ?key=.
   const std::string* key = request.query_param("key");
   auth::Credentials credentials = context.settings.access.present(presented_token(request),
@@ -78,7 +79,7 @@ void handle_websocket(Context& context, http::Exchange& exchange, std::string_vi
                    [&](WebSocketConnection& websocket) -> std::unique_ptr<WebSocketDialect> {
                      if (fixed_channel.empty()) return std::make_unique<OpsDialect>(websocket, std::move(credentials));
                      return std::make_unique<ChannelDialect>(websocket, std::move(credentials), fixed_channel,
-                                                             since_param(exchange));
+                                                             since);
                    });
 }
 

@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/message_id.h"
+
 namespace pushwire::transports {
 
 namespace {
@@ -99,9 +101,9 @@ std::variant<WsOp, WsOpError> parse_ws_op(std::string_view text) {
     auto since = value.find("since");
     if (since != value.end() && !since->is_null()) {
       op.has_since = true;
-      if (since->is_string()) op.since = since->get<std::string>();
+      if (since->is_string() && core::is_valid_since(since->get_ref<const std::string&>())) op.since = since->get<std::string>();
       else if (since->is_number_unsigned() && since->get<uint64_t>() == 0) op.since.push_back('0');  // not = "0": GCC 12 warns wrongly (-Wrestrict)
-      else return fail("bad_since", "\"since\" is an id string, or 0");
+      else return fail("bad_since", "\"since\" is " + std::string(core::kSinceRule));
     }
   } else if (kind == "unsubscribe") {
     op.kind = WsOp::Kind::unsubscribe;

@@ -38,6 +38,9 @@ struct Metrics {
   std::atomic<int64_t> sessions_open{0};
   std::atomic<uint64_t> sessions_created_total{0};
   std::atomic<uint64_t> session_requests_forwarded_total{0};  // to the thread that owns the session
+  std::atomic<int64_t> sessions_buffered_bytes{0};            // poll sessions' messages kept between polls
+  std::atomic<uint64_t> session_buffer_overflows_total{0};    // messages dropped past --max-session-buffer-bytes
+  std::atomic<uint64_t> sessions_expired_total{0};            // poll sessions ended after --session-grace
 
   static void add(std::atomic<uint64_t>& counter, uint64_t n = 1) { counter.fetch_add(n, std::memory_order_relaxed); }
   void refused(Refusal reason) { add(refused_total[static_cast<size_t>(reason)]); }

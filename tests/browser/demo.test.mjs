@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
-import { launchBrowser, newPage, root, sleep, startServer } from './harness.mjs';
+import { launchBrowser, newPage, panelProtocols, root, sleep, startServer } from './harness.mjs';
 
 const PANELS = ['http', 'poll', 'longpoll', 'comet', 'sse', 'ws'];
 let server;
@@ -75,6 +75,9 @@ test('the demo page: six panels receive a message from its publish box', { timeo
         id, { timeout: 3000, polling: 50 }).then(() => true, () => false);
       assert.ok(drawn, `${id}: sequence diagram`);
     }
+
+    // Over plain http every panel's connection is HTTP/1.1 (https.test.mjs: HTTP/2).
+    assert.deepEqual(await panelProtocols(page, PANELS), Object.fromEntries(PANELS.map((id) => [id, 'http/1.1'])));
 
     // A few more messages, for a screenshot that shows the panels at work.
     for (const t of ['Breaking: WebSockets standardized', 'Weather: sunny, 21 °C']) {

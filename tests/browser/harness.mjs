@@ -1,5 +1,6 @@
 // What the browser tests share: the real server binary, a page of another origin, TCP proxies
 // that can refuse WebSocket upgrades or be cut, and Debian's Chromium through playwright-core.
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import http from 'node:http';
@@ -244,6 +245,50 @@ export function subscribeInPage(page, { server, channel, transports, since, opti
     await pw.sub.ready;
     return client.transport;
   }, { server, channel, transports, since, options });
+}
+
+/** The HTTP version each demo panel shows ({ id: 'h2' | 'http/1.1' }), once all of them show one. */
+export async function panelProtocols(page, ids) {
+  await page.waitForFunction((ids) => ids.every((id) => document.querySelector(`#panel-${id} .proto`)?.dataset.protocol),
+    ids, { timeout: 10000, polling: 100 });
+  return page.evaluate((ids) => Object.fromEntries(
+    ids.map((id) => [id, document.querySelector(`#panel-${id} .proto`).dataset.protocol])), ids);
+}
+
+/**
+ * Subscribes the page through `proxy` in front of the server with one transport, publishes
+ * before, during and after a cut of every connection, and checks that every message arrived
+ * once and in order, with no gap. `publishTo` publishes as publish() does (over https, a client
+ * that trusts the test certificate).
+ */
+export async function checkResumeAfterCut(page, { serverUrl, proxy, proxyUrl = proxy.url, transport, publishTo = publish }) {
+  const options = { pollInterval: 300, backoff: { initial: 200, max: 1000 } };
+  const channel = freshChannel(`resume-${transport}`);
+  await subscribeInPage(page, { server: proxyUrl, channel, transports: [transport], options });
+  const ids = [];
+  const send = async (label, n) => {
+    for (let i = 0; i < n; i++) ids.push(await publishTo(serverUrl, channel, `${label}${i}`));
+  };
+
+  await send('before', 3);
+  await waitForMessages(page, 3);
+  proxy.cut();
+  await send('during', 4);
+  await sleep(1500); // the client fails to reconnect a few times
+  proxy.restore();
+  await send('after', 3);
+  await waitForMessages(page, 10, 20000);
+  await sleep(500);
+
+  const got = await received(page);
+  assert.deepEqual(got.map((m) => m.data), [
+    'before0', 'before1', 'before2', 'during0', 'during1', 'during2', 'during3', 'after0', 'after1', 'after2',
+  ]);
+  assert.deepEqual(got.map((m) => m.id), ids);
+  const events = await clientEvents(page);
+  assert.ok(events.some((e) => e.name === 'disconnected'), 'the client noticed the cut');
+  assert.equal(events.filter((e) => e.name === 'gap').length, 0);
+  assert.deepEqual(events.filter((e) => e.name === 'transport').map((e) => e.value), [transport]);
 }
 
 export const received = (page) => page.evaluate(() => window.pw.got);

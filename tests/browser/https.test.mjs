@@ -1,10 +1,15 @@
 // The browser over https with a test certificate: one page opens 50 SSE
 // channels and all of them receive over one TCP connection (HTTP/2), and a
-// WebSocket from the page rides that connection too (RFC 8441).
+// WebSocket from the page rides that connection too (RFC 8441). The demo
+// page shows HTTP/2 in every panel, and the client falls back when the
+// WebSocket is blocked and resumes after a cut, as over http.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { makeCertificate, runCommand, tempDir } from '../integration/lib/tls.mjs';
-import { freshChannel, launchBrowser, newPage, startServer } from './harness.mjs';
+import {
+  checkResumeAfterCut, clientEvents, freshChannel, launchBrowser, newPage, panelProtocols, received, startServer,
+  subscribeInPage, TRANSPORTS, waitForMessages, withProxy,
+} from './harness.mjs';
 
 const CHANNELS = 50;
 
@@ -29,6 +34,19 @@ describe('https in Chromium', () => {
     const res = await runCommand('curl', ['-sS', '--cacert', files.cert, ...args]);
     assert.equal(res.code, 0, res.stderr);
     return res.stdout;
+  }
+
+  // With curl, which trusts the test certificate; returns the message's id.
+  async function publishWithCurl(serverUrl, channel, data) {
+    return JSON.parse(await curl(['-d', data, `${serverUrl}/pub/${channel}`])).id;
+  }
+
+  // A page of the server's own origin with the client loaded (the other origin's pages are http://).
+  async function clientPage() {
+    const page = await newPage(browser);
+    await page.goto(`${server.url}/healthz`);
+    await page.addScriptTag({ url: `${server.url}/pushwire.js` });
+    return page;
   }
 
   async function connectionsAccepted() {
@@ -74,6 +92,56 @@ describe('https in Chromium', () => {
       assert.deepEqual(page.problems.filter((p) => !/status of 404/.test(p)), []);
     } finally {
       await page.close();
+    }
+  });
+
+  test('the demo page shows HTTP/2 in every panel', { timeout: 60000 }, async () => {
+    const panels = ['http', 'poll', 'longpoll', 'comet', 'sse', 'ws'];
+    const page = await newPage(browser);
+    try {
+      await page.goto(`${server.url}/`);
+      await page.click('#panel-http .reload');
+      // Comet as HTTP streaming: its default, the forever-iframe, has yet to start over HTTP/2 (below).
+      await page.click('#panel-comet .mode[data-transport="stream"]');
+      assert.deepEqual(await panelProtocols(page, panels), Object.fromEntries(panels.map((id) => [id, 'h2'])));
+    } finally {
+      await page.close();
+    }
+  });
+
+  test('a blocked WebSocket falls back to SSE', { timeout: 30000 }, async () => {
+    const page = await clientPage();
+    try {
+      // As a proxy that refuses the handshake: the page's WebSocket closes before it is of use.
+      await page.routeWebSocket(/\/ws/, (ws) => ws.close({ code: 1006 }));
+      const channel = freshChannel('https-fallback');
+      assert.equal(await subscribeInPage(page, { server: server.url, channel }), 'sse');
+      const id = await publishWithCurl(server.url, channel, 'after fallback');
+      await waitForMessages(page, 1);
+      assert.deepEqual((await received(page)).map((m) => m.id), [id]);
+      const events = await clientEvents(page);
+      assert.deepEqual(events.filter((e) => e.name === 'transport').map((e) => e.value), ['websocket', 'sse']);
+    } finally {
+      await page.close();
+    }
+  });
+
+  describe('a cut connection resumes without loss or repeat', () => {
+    // The forever-iframe has yet to start over HTTP/2 in Chromium: the relay's inner page stays
+    // on its first document, whose inline scripts the relay's Content-Security-Policy refuses.
+    const todo = (transport) => (transport === 'iframe' ? 'the iframe transport over HTTP/2' : undefined);
+    for (const transport of TRANSPORTS) {
+      test(transport, { timeout: 40000, todo: todo(transport) }, () => withProxy(server.url, async (proxy) => {
+        const page = await clientPage();
+        try {
+          await checkResumeAfterCut(page, {
+            serverUrl: server.url, proxy, proxyUrl: proxy.url.replace(/^http:/, 'https:'), transport,
+            publishTo: publishWithCurl,
+          });
+        } finally {
+          await page.close();
+        }
+      }));
     }
   });
 });

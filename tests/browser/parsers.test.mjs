@@ -10,7 +10,7 @@ let parsers;
 before(async () => {
   const out = await build({
     stdin: {
-      contents: "export { sseParser } from './transports/sse'; export { ndjsonParser } from './transports/stream';",
+      contents: "export { sseParser } from './transports/sse'; export { streamParser } from './transports/stream';",
       resolveDir: `${root}web/src`,
       loader: 'ts',
     },
@@ -68,13 +68,13 @@ describe('sse parser', () => {
   });
 });
 
-describe('ndjson parser', () => {
+describe('stream parser', () => {
   const text = '{"channel":"news","id":"1","event":"message","data":"a","time":5}\n\n' +
     '{"channel":"news","event":"_gap"}\r\n{"channel":"news","id":"2","event":"x","data":"b\\nc","time":6}\n';
   test('lines in any split, heartbeats skipped, control events reported', () => {
     for (const pieces of splits(text)) {
       const r = recorder();
-      const parse = parsers.ndjsonParser(r.sink);
+      const parse = parsers.streamParser(r.sink);
       for (const p of pieces) parse(p);
       assert.deepEqual(r.seen, [['message', 'news', '1', 'message', 'a'], ['control', { channel: 'news', event: '_gap' }],
         ['message', 'news', '2', 'x', 'b\nc']]);

@@ -1,13 +1,33 @@
 // One connection per client: a page of another origin subscribes to 50 channels on one
 // transport; a browser allows six connections per server, so this works only when one
 // connection carries every channel. Each channel gets its messages exactly once, in order,
-// and the server holds one session (for the streams) carrying all 50 subscriptions.
+// the server holds one session carrying all 50 subscriptions, and a proxy between browser and
+// server sees at most one long-lived request per client at a time, besides short ones.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { browserSuite, freshChannel, onOriginPage, publish, sleep } from './harness.mjs';
+import { startCountingProxy } from './counting_proxy.mjs';
+import { browserSuite, freshChannel, onOriginPage, publish, sleep, TRANSPORTS } from './harness.mjs';
 
-const suite = browserSuite();
+// Poll sessions of earlier pages end soon after their page is closed.
+const suite = browserSuite({ serverArgs: ['--session-grace', '3'] });
 const CHANNELS = 50;
+
+/**
+ * Runs fn(proxy) with a counting proxy in front of the server; checks what one browser held.
+ * `poll` holds no request open (each is answered at once); every other transport holds one.
+ */
+async function counted(transport, clients, fn) {
+  const proxy = await startCountingProxy(suite.server.url);
+  try {
+    await fn(proxy);
+    const { maxLongLived, connections } = proxy.counts;
+    assert.ok(maxLongLived >= (transport === 'poll' ? 0 : 1) && maxLongLived <= clients,
+      `at most one long-lived request per client at a time (${clients} clients): saw ${maxLongLived}`);
+    assert.ok(connections < CHANNELS, `far fewer connections than channels: ${connections} for ${CHANNELS} channels`);
+  } finally {
+    await proxy.close();
+  }
+}
 
 async function metric(serverUrl, name) {
   const text = await (await fetch(`${serverUrl}/metrics`)).text();
@@ -54,25 +74,26 @@ async function assertEveryChannelOnceInOrder(page, channels) {
 }
 
 describe('50 channels on one connection', () => {
-  for (const transport of ['sse', 'stream', 'iframe', 'websocket']) {
-    test(`${transport}: every channel gets its messages once, in order`, { timeout: 60000 },
-      () => onOriginPage(suite, async (page, { server }) => {
+  for (const transport of TRANSPORTS) {
+    test(`${transport}: every channel gets its messages once, in order`, { timeout: 60000 }, () => counted(transport, 1, (proxy) =>
+      onOriginPage(suite, async (page) => {
         const channels = Array.from({ length: CHANNELS }, () => freshChannel(`${transport}-many`));
-        assert.equal(await subscribeAll(page, server.url, channels, transport), transport);
+        assert.equal(await subscribeAll(page, proxy.url, channels, transport), transport);
         if (transport !== 'websocket') {
-          await until(async () => (await metric(server.url, 'pushwire_sessions_open')) === 1, 5000,
+          await until(async () => (await metric(suite.server.url, 'pushwire_sessions_open')) === 1, 8000,
             'one session open (earlier pages closed theirs)');
         }
 
-        await publishRounds(server.url, channels);
+        await sleep(1500); // what the client holds while nothing happens
+        await publishRounds(suite.server.url, channels);
         await assertEveryChannelOnceInOrder(page, channels);
-      }));
+      }, proxy.url)));
   }
 
   // Two tabs of one browser profile share its six connections per server.
-  for (const transport of ['sse', 'stream', 'iframe']) {
-    test(`${transport}: two tabs of the same page both work`, { timeout: 60000 }, async () => {
-      const { server, origin, browser } = suite;
+  for (const transport of TRANSPORTS.filter((t) => t !== 'websocket')) {
+    test(`${transport}: two tabs of the same page both work`, { timeout: 60000 }, () => counted(transport, 2, async (proxy) => {
+      const { origin, browser } = suite;
       const context = await browser.newContext();
       try {
         const tabs = [await context.newPage(), await context.newPage()];
@@ -80,14 +101,14 @@ describe('50 channels on one connection', () => {
         for (const tab of tabs) {
           tab.problems = [];
           tab.on('pageerror', (e) => tab.problems.push(`exception: ${e.message}`));
-          await tab.goto(origin.page(server.url));
-          assert.equal(await subscribeAll(tab, server.url, channels, transport), transport);
+          await tab.goto(origin.page(proxy.url));
+          assert.equal(await subscribeAll(tab, proxy.url, channels, transport), transport);
         }
-        await publishRounds(server.url, channels);
+        await publishRounds(suite.server.url, channels);
         for (const tab of tabs) await assertEveryChannelOnceInOrder(tab, channels);
       } finally {
         await context.close();
       }
-    });
+    }));
   }
 });

@@ -11,7 +11,7 @@ import { SECRET, hsToken } from './lib/tokens.mjs';
 const KEY = 'publish-key-42';
 const EXPIRED = {
   sse: (channel) => `event: _expired\ndata: {"channel":"${channel}"}\n\n`,
-  ndjson: (channel) => `{"channel":"${channel}","event":"_expired"}\n`,
+  stream: (channel) => `{"channel":"${channel}","event":"_expired"}\n`,
   iframe: (channel) => `<script>parent.cb({"channel":"${channel}","event":"_expired"});</script>`,
 };
 

@@ -6,11 +6,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { channelName, publish, request } from './lib/http.mjs';
 import { startServer } from './lib/server.mjs';
-import { openStream, parseNdjson, until } from './lib/streams.mjs';
+import { openStream, parseStream, until } from './lib/streams.mjs';
 import { SECRET, hsToken } from './lib/tokens.mjs';
 
 const KEY = 'publish-key-7';
-const lines = (reader) => parseNdjson(reader.text).filter(Boolean);
+const lines = (reader) => parseStream(reader.text).filter(Boolean);
 const streamUrl = (channels, token) =>
   `/stream?${new URLSearchParams([...channels.map((c) => ['channel', c]), ['token', token]])}`;
 

@@ -2,7 +2,7 @@
 // and survives clients that leave.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { assertId, channelName, datas, healthz, longPoll, poll, publish, publishMany, sleep } from './lib/http.mjs';
+import { assertId, channelName, datas, healthz, longpoll, poll, publish, publishMany, sleep } from './lib/http.mjs';
 import { connect } from './lib/raw_http.mjs';
 import { startServer } from './lib/server.mjs';
 
@@ -14,13 +14,13 @@ describe('long-polling', () => {
   test('answers at once when a message after since exists', async () => {
     const channel = channelName();
     const published = await publishMany(server.base, channel, ['a', 'b']);
-    const { body, elapsedMs } = await longPoll(server.base, channel, { since: '0' });
+    const { body, elapsedMs } = await longpoll(server.base, channel, { since: '0' });
     assert.deepEqual(datas(body), ['a', 'b']);
     assert.equal(body.last_id, published[1]);
     assert.equal(body.gap, false);
     assert.ok(elapsedMs < 1000, `took ${elapsedMs} ms`);
 
-    const later = await longPoll(server.base, channel, { since: published[0] });
+    const later = await longpoll(server.base, channel, { since: published[0] });
     assert.deepEqual(datas(later.body), ['b']);
     assert.ok(later.elapsedMs < 1000, `took ${later.elapsedMs} ms`);
   });
@@ -29,7 +29,7 @@ describe('long-polling', () => {
     const channel = channelName();
     await publish(server.base, channel, 'old');
     let answered = false;
-    const waiting = longPoll(server.base, channel).then((result) => {
+    const waiting = longpoll(server.base, channel).then((result) => {
       answered = true;
       return result;
     });
@@ -48,7 +48,7 @@ describe('long-polling', () => {
   test('since the newest id, waits for the one after it', async () => {
     const channel = channelName();
     const [last] = await publishMany(server.base, channel, ['a']);
-    const waiting = longPoll(server.base, channel, { since: last, timeout: 10 });
+    const waiting = longpoll(server.base, channel, { since: last, timeout: 10 });
     await sleep(200);
     await publish(server.base, channel, 'b');
     const { body, elapsedMs } = await waiting;
@@ -58,7 +58,7 @@ describe('long-polling', () => {
 
   test('timeout=1: the same body with no messages after about a second', async () => {
     const channel = channelName();
-    const { body, elapsedMs } = await longPoll(server.base, channel, { timeout: 1 });
+    const { body, elapsedMs } = await longpoll(server.base, channel, { timeout: 1 });
     assertId(body.last_id);
     assert.deepEqual(body, { messages: [], last_id: body.last_id, gap: false });
     assert.ok(elapsedMs >= 900 && elapsedMs < 2500, `took ${elapsedMs} ms`);
@@ -67,14 +67,14 @@ describe('long-polling', () => {
   test('timeout=1 on a channel with messages: last_id is the newest', async () => {
     const channel = channelName();
     const published = await publishMany(server.base, channel, ['a', 'b']);
-    const { body, elapsedMs } = await longPoll(server.base, channel, { since: published[1], timeout: 1 });
+    const { body, elapsedMs } = await longpoll(server.base, channel, { since: published[1], timeout: 1 });
     assert.deepEqual(body, { messages: [], last_id: published[1], gap: false });
     assert.ok(elapsedMs >= 900 && elapsedMs < 2500, `took ${elapsedMs} ms`);
   });
 
   test('a timeout over 120 is accepted', async () => {
     const channel = channelName();
-    const waiting = longPoll(server.base, channel, { timeout: 500 });
+    const waiting = longpoll(server.base, channel, { timeout: 500 });
     await sleep(200);
     await publish(server.base, channel, 'x');
     const { body } = await waiting;
@@ -84,7 +84,7 @@ describe('long-polling', () => {
   test('an unknown since: the kept messages at once, with gap:true', async () => {
     const channel = channelName();
     await publishMany(server.base, channel, ['a']);
-    const { body, elapsedMs } = await longPoll(server.base, channel, { since: 'no-such-id.7' });
+    const { body, elapsedMs } = await longpoll(server.base, channel, { since: 'no-such-id.7' });
     assert.deepEqual(datas(body), ['a']);
     assert.equal(body.gap, true);
     assert.ok(elapsedMs < 1000, `took ${elapsedMs} ms`);
@@ -92,7 +92,7 @@ describe('long-polling', () => {
 
   test('every waiting client gets the message', async () => {
     const channel = channelName();
-    const waiting = Array.from({ length: 10 }, () => longPoll(server.base, channel, { timeout: 10 }));
+    const waiting = Array.from({ length: 10 }, () => longpoll(server.base, channel, { timeout: 10 }));
     await sleep(300);
     await publish(server.base, channel, 'all');
     for (const { body } of await Promise.all(waiting)) assert.deepEqual(datas(body), ['all']);
@@ -114,7 +114,7 @@ describe('long-polling', () => {
     const body = await poll(server.base, channel, '0');
     assert.deepEqual(datas(body), ['after']);
     assert.equal(body.last_id, id);
-    const again = await longPoll(server.base, channel, { since: '0' });
+    const again = await longpoll(server.base, channel, { since: '0' });
     assert.deepEqual(datas(again.body), ['after']);
     await healthz(server.base);
   });
@@ -127,7 +127,7 @@ describe('long-polling', () => {
     const receiving = (async () => {
       const deadline = Date.now() + 10000;
       while (seen.length < expected.length && Date.now() < deadline) {
-        const { body } = await longPoll(server.base, channel, { since: cursor, timeout: 5 });
+        const { body } = await longpoll(server.base, channel, { since: cursor, timeout: 5 });
         assert.equal(body.gap, false);
         seen.push(...datas(body));
         cursor = body.last_id ?? '0';

@@ -3,7 +3,7 @@
 // message; a cursor that is no cursor at all gets a clear 400.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { assertError, assertId, channelName, longPoll, poll, publish, request, sleep } from './lib/http.mjs';
+import { assertError, assertId, channelName, longpoll, poll, publish, request, sleep } from './lib/http.mjs';
 import { startServer } from './lib/server.mjs';
 
 describe('long-poll cursors', () => {
@@ -15,7 +15,7 @@ describe('long-poll cursors', () => {
     const channel = channelName('empty');
     const first = await poll(server.base, channel);
     assertId(first.last_id);
-    const waiting = longPoll(server.base, channel, { since: first.last_id, timeout: 5 });
+    const waiting = longpoll(server.base, channel, { since: first.last_id, timeout: 5 });
     await sleep(300);
     await publish(server.base, channel, 'first');
     const { body, elapsedMs } = await waiting;
@@ -29,7 +29,7 @@ describe('long-poll cursors', () => {
     let cursor = (await poll(server.base, channel)).last_id;
     for (let round = 0; round < 3; ++round) {
       await publish(server.base, channelName('busy'), 'elsewhere');
-      const { body, elapsedMs } = await longPoll(server.base, channel, { since: cursor, timeout: 1 });
+      const { body, elapsedMs } = await longpoll(server.base, channel, { since: cursor, timeout: 1 });
       assert.deepEqual(body, { messages: [], last_id: body.last_id, gap: false });
       assert.ok(elapsedMs >= 900, `round ${round} answered after ${elapsedMs} ms: a spin`);
       assertId(body.last_id);

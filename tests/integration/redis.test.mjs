@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import WebSocket from 'ws';
 import { startServer, runPushwire } from './lib/server.mjs';
 import { startRedis, redisCommand } from './lib/redis.mjs';
-import { channelName, datas, ids, longPoll, poll, publish, publishMany, publishRaw, sleep, waitFor } from './lib/http.mjs';
+import { channelName, datas, ids, longpoll, poll, publish, publishMany, publishRaw, sleep, waitFor } from './lib/http.mjs';
 import { wsSubscriber } from './lib/ws_subscriber.mjs';
 import { eventSource, metric, openStream, streamMessages, waitForMetric, waitForOpen } from './lib/streams.mjs';
 
@@ -28,7 +28,7 @@ test('a publish on one server reaches SSE, WebSocket, stream and long-poll subsc
   const ws = await wsSubscriber(b.port, channel);
   const stream = await openStream(b.port, `/stream/${channel}`);
   await waitForOpen(sse.source);
-  const waiting = longPoll(b.base, channel, { timeout: 5 });
+  const waiting = longpoll(b.base, channel, { timeout: 5 });
   await sleep(150);  // the long poll and the stream are subscribed
 
   const ack = await publish(a.base, channel, 'from A');
@@ -39,7 +39,7 @@ test('a publish on one server reaches SSE, WebSocket, stream and long-poll subsc
   assert.equal(ws.got[0].id, ack.id);
   assert.equal(ws.got[0].time, ack.time);
   const streamed = await stream.waitFor(() => {
-    const got = streamMessages('ndjson', stream.text);
+    const got = streamMessages('stream', stream.text);
     return got.length ? got : null;
   }, 3000, 'the NDJSON line');
   assert.deepEqual(streamed.map((m) => [m.id, m.data]), [[ack.id, 'from A']]);

@@ -6,9 +6,9 @@ import { after, before, describe, test } from 'node:test';
 import { channelName, publish, request, sleep, waitFor } from './lib/http.mjs';
 import { startServer } from './lib/server.mjs';
 import { refused } from './lib/metrics.mjs';
-import { metric, openStream, parseNdjson, until } from './lib/streams.mjs';
+import { metric, openStream, parseStream, until } from './lib/streams.mjs';
 
-const lines = (reader) => parseNdjson(reader.text).filter(Boolean);
+const lines = (reader) => parseStream(reader.text).filter(Boolean);
 const url = (path, channels, extra = {}) =>
   `${path}?${new URLSearchParams([...channels.map((c) => ['channel', c]), ...Object.entries(extra)])}`;
 

@@ -5,9 +5,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { channelName, publish, request, sleep } from './lib/http.mjs';
 import { startServer } from './lib/server.mjs';
-import { eventSource, metric, openStream, parseNdjson, sseEvents, tcpProxy, until, waitForOpen } from './lib/streams.mjs';
+import { eventSource, metric, openStream, parseStream, sseEvents, tcpProxy, until, waitForOpen } from './lib/streams.mjs';
 
-const ndjson = (reader) => parseNdjson(reader.text).filter(Boolean);
+const ndjson = (reader) => parseStream(reader.text).filter(Boolean);
 const names = (prefix, n) => Array.from({ length: n }, () => channelName(prefix));
 const query = (channels, extra = {}) =>
   `?${new URLSearchParams([...channels.map((c) => ['channel', c]), ...Object.entries(extra)])}`;

@@ -5,12 +5,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { assertEnvelope, channelName, publish, publishMany, request, sleep } from './lib/http.mjs';
 import { startServer } from './lib/server.mjs';
-import { FORMATS, openStream, parseIframe, parseNdjson, streamMessages } from './lib/streams.mjs';
+import { FORMATS, openStream, parseIframe, parseStream, streamMessages } from './lib/streams.mjs';
 
 const SSE_RETRY = 'retry: 2000\n\n';
 const CONTENT_TYPES = {
   sse: 'text/event-stream; charset=utf-8',
-  ndjson: 'application/x-ndjson; charset=utf-8',
+  stream: 'application/x-ndjson; charset=utf-8',
   iframe: 'text/html; charset=utf-8',
 };
 
@@ -22,7 +22,7 @@ function assertContentType(head, format) {
 // What a format's body holds before the first message.
 function openingLength(format, reader) {
   if (format === 'sse') return SSE_RETRY.length;
-  if (format === 'ndjson') return 0;
+  if (format === 'stream') return 0;
   const at = reader.text.indexOf('<script>');
   return at < 0 ? reader.text.length : at;
 }
@@ -105,7 +105,7 @@ describe('streaming bytes', () => {
     }
   });
 
-  test('ndjson: one envelope a line, chunk framed', async (t) => {
+  test('stream: one envelope a line, chunk framed', async (t) => {
     const channel = channelName('nd');
     const reader = await open(t, server.port, `/stream/${channel}`);
     const data = ['hello', 'two\nlines "quoted" \\ back\tslash', 'é€😀 \u2028\u2029', '</script>&<b>'];
@@ -201,8 +201,8 @@ describe('streaming bytes', () => {
       const body = reader.text.slice(openingLength(format.name, reader));
       if (format.name === 'sse') {
         assert.ok(body.startsWith(`event: _gap\ndata: {"channel":"${channel}"}\n\n`), JSON.stringify(body));
-      } else if (format.name === 'ndjson') {
-        assert.deepEqual(parseNdjson(body)[0], { channel, event: '_gap' });
+      } else if (format.name === 'stream') {
+        assert.deepEqual(parseStream(body)[0], { channel, event: '_gap' });
       } else {
         assert.deepEqual(parseIframe(reader.text, 'cb').records[0].value, { channel, event: '_gap' });
       }
@@ -252,7 +252,7 @@ describe('streaming bytes', () => {
       const body = reader.raw.toString('utf8');
       if (format.name === 'sse') {
         assert.equal(body, `${SSE_RETRY}id: ${id}\nevent: ev\ndata: one\ndata: two\n\n`);
-      } else if (format.name === 'ndjson') {
+      } else if (format.name === 'stream') {
         assert.ok(body.endsWith('\n') && body.split('\n').length === 2, JSON.stringify(body));
         assert.deepEqual(JSON.parse(body), { channel, id, event: 'ev', data: 'one\ntwo', time });
       } else {

@@ -90,5 +90,5 @@ test('SIGTERM ends every open stream cleanly and the server exits 0', async (t) 
     assert.deepEqual(streamMessages(format, reader.text), [{ id, event: 'message', data: 'the last message' }], what);
   }
   // The chunked ones are exactly the HTTP/1.1 SSE and NDJSON streams.
-  assert.deepEqual(streams.filter((s) => s.reader.terminated).map((s) => `${s.format}/${s.version}`), ['sse/1.1', 'ndjson/1.1']);
+  assert.deepEqual(streams.filter((s) => s.reader.terminated).map((s) => `${s.format}/${s.version}`), ['sse/1.1', 'stream/1.1']);
 });

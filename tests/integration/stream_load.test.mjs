@@ -26,7 +26,7 @@ function counter(terminator) {
 
 // What ends one message in each format, and how many of them the body holds
 // before the first message (the SSE retry field ends with a blank line).
-const TERMINATORS = { sse: ['\n\n', 1], ndjson: ['\n', 0], iframe: [');</script>\n', 0] };
+const TERMINATORS = { sse: ['\n\n', 1], stream: ['\n', 0], iframe: [');</script>\n', 0] };
 
 test(`${SUBSCRIBERS} concurrent stream subscribers each get all ${MESSAGES} messages once, in order`, async (t) => {
   // No heartbeats during the test, so that every terminator is a message.

@@ -71,8 +71,8 @@ test('a subscriber that stops reading is cut off at --max-pending-bytes; an acti
   assert.ok(!active.ended, `the active NDJSON stream must stay open: ${active.describe()}`);
   assert.equal(es.source.readyState, 1, 'the EventSource stays open');
   assert.equal(es.seen.errors, 0, 'the EventSource was never dropped');
-  assert.deepEqual(streamMessages('ndjson', activePieces.join('')).map((m) => m.id), published.map((m) => m.id));
-  assert.ok(streamMessages('ndjson', activePieces.join('')).every((m, i) => m.data === published[i].data));
+  assert.deepEqual(streamMessages('stream', activePieces.join('')).map((m) => m.id), published.map((m) => m.id));
+  assert.ok(streamMessages('stream', activePieces.join('')).every((m, i) => m.data === published[i].data));
   assert.deepEqual(es.seen.messages.map((m) => m.id), published.map((m) => m.id));
   assert.ok(es.seen.messages.every((m, i) => m.data === published[i].data));
 

@@ -317,6 +317,8 @@ for (const deflate of [false, true]) {
         ['subscribe to a channel that is a number', { op: 'subscribe', channel: 12 }, 'bad_channel', true],
         ['subscribe with a numeric since other than 0', { op: 'subscribe', channel: 'ok', since: 5 }, 'bad_since', true],
         ['subscribe with an object since', { op: 'subscribe', channel: 'ok', since: {} }, 'bad_since', true],
+        ['subscribe with since "null", a missing cursor as text', { op: 'subscribe', channel: 'ok', since: 'null' }, 'bad_since', true],
+        ['subscribe with an empty since', { op: 'subscribe', channel: 'ok', since: '' }, 'bad_since', true],
         ['unsubscribe with a bad channel', { op: 'unsubscribe', channel: 'a/b' }, 'bad_channel', true],
         ['publish to a bad channel', { op: 'publish', channel: 'caf\u00e9', data: 'x' }, 'bad_channel', true],
         ['publish without data', { op: 'publish', channel: 'ok' }, 'bad_data', true],

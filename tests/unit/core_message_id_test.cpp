@@ -45,3 +45,18 @@ TEST(Cursor, ReadsSinceParameter) {
   EXPECT_EQ(c.seq, 7u);
   EXPECT_EQ(Cursor::parse(&other, ids).kind, Cursor::Kind::unknown);
 }
+
+TEST(Since, EveryIdTheServerGivesOutIsAValidSince) {
+  IdScheme ids;
+  for (uint64_t seq : {uint64_t{0}, uint64_t{1}, uint64_t{18446744073709551615u}})
+    EXPECT_TRUE(is_valid_since(ids.make_id(seq))) << ids.make_id(seq);
+  EXPECT_TRUE(is_valid_since("0"));
+  EXPECT_TRUE(is_valid_since("otherrun-5"));  // another run's id: a gap, not an error
+}
+
+TEST(Since, AMissingCursorAsTextOrAnythingNotIdShapedIsNot) {
+  for (const char* bad : {"", "null", "undefined", "a b", "a/b", "<script>", "caf\xc3\xa9"})
+    EXPECT_FALSE(is_valid_since(bad)) << bad;
+  EXPECT_FALSE(is_valid_since(std::string(65, 'x')));
+  EXPECT_TRUE(is_valid_since(std::string(64, 'x')));
+}

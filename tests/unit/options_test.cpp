@@ -220,7 +220,8 @@ TEST(Options, HelpExplainsEveryFlagWithItsDefault) {
         "--static DIR", "--max-pending-bytes N", "1048576", "--idle-timeout S", "(default: 60)",
         "--ws-deflate, --no-ws-deflate", "--log-level LEVEL", "(default: info)", "--config FILE", "-h, --help",
         "--static-max-bytes N", "(default: 67108864)", "--linger S", "(default: 2)", "--log-rate N", "(default: 10)",
-        "--redis-ca FILE", "--redis-last-id-ttl S", "(default: 86400)", "--version", "Example:"}) {
+        "--redis-ca FILE", "--redis-last-id-ttl S", "(default: 86400)", "--max-session-buffer-bytes N",
+        "--session-grace S", "(default: 30)", "--version", "Example:"}) {
     EXPECT_NE(help.find(text), std::string::npos) << "help lacks " << text;
   }
   size_t line_start = 0;
@@ -522,6 +523,18 @@ TEST(Options, LimitFlags) {
 }  // namespace pushwire::app
 
 namespace pushwire::app {
+TEST(Options, PollSessionLimits) {
+  const auto defaults = parse_ok({});
+  EXPECT_EQ(defaults.max_session_buffer_bytes, 1u << 20);
+  EXPECT_EQ(defaults.session_grace_s, 30);
+  const auto options = parse_ok({"--max-session-buffer-bytes", "4096", "--session-grace=0.5"});
+  EXPECT_EQ(options.max_session_buffer_bytes, 4096u);
+  EXPECT_EQ(options.session_grace_s, 0.5);
+  for (const char* bad : {"1023", "1073741825"})
+    EXPECT_NE(parse_error({"--max-session-buffer-bytes", bad}).find("out of range"), std::string::npos);
+  EXPECT_NE(parse_error({"--session-grace", "0"}).find("out of range"), std::string::npos);
+}
+
 namespace {
 
 TEST(OptionsAccess, SecretFromFlagFileAndEnvironmentInThatOrder) {

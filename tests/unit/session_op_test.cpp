@@ -53,6 +53,9 @@ TEST(SessionOp, ABadOpIsRefusedInItsPlaceWithItsRef) {
       {R"({"op":"subscribe","channel":"no spaces"})", "bad_channel"},
       {R"({"op":"subscribe","channel":"a","since":5})", "bad_since"},
       {R"({"op":"subscribe","channel":"a","since":{}})", "bad_since"},
+      {R"({"op":"subscribe","channel":"a","since":""})", "bad_since"},
+      {R"({"op":"subscribe","channel":"a","since":"null"})", "bad_since"},
+      {R"({"op":"subscribe","channel":"a","since":"not an id"})", "bad_since"},
       {R"(["not an op"])", "bad_op"},
   };
   for (const Case& c : cases) {

@@ -45,6 +45,10 @@ TEST(WsOp, RefusesWhatIsNotAnOpWithACode) {
   EXPECT_EQ(error(R"({"op":"dance"})").code, "bad_op");
   EXPECT_EQ(error(R"({"op":"subscribe"})").code, "bad_channel");
   EXPECT_EQ(error(R"({"op":"subscribe","channel":"c","since":5})").code, "bad_since");
+  for (const char* since : {"", "null", "undefined", "a b", "a/b"})
+    EXPECT_EQ(error(std::string(R"({"op":"subscribe","channel":"c","since":")") + since + "\"}").code, "bad_since")
+        << since;
+  EXPECT_EQ(error(R"({"op":"subscribe","channel":"c","since":")" + std::string(65, 'x') + "\"}").code, "bad_since");
   EXPECT_EQ(error(R"({"op":"publish","channel":"c"})").code, "bad_data");
   EXPECT_EQ(error(R"({"op":"publish","channel":"c","data":"x","event":3})").code, "bad_event");
   EXPECT_EQ(error(R"({"op":"auth"})").code, "bad_op");

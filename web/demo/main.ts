@@ -44,6 +44,37 @@ const formatBytes = (n: number): string =>
   n < 1000 ? `${n} B` : n < 1e6 ? `${(n / 1000).toFixed(n < 1e4 ? 1 : 0)} kB` : `${(n / 1e6).toFixed(1)} MB`;
 const formatMs = (ms: number): string => (ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(ms < 1e4 ? 1 : 0)} s`);
 
+// --- the HTTP version of a panel's connection ---------------------------------------------
+
+const PROTOCOL_NAMES: Record<string, string> = { h2: 'HTTP/2', 'http/1.1': 'HTTP/1.1', h3: 'HTTP/3' };
+let probes = 0;
+
+/**
+ * The HTTP version ('h2', 'http/1.1') of a small request to the server, from its resource
+ * timing. A stream never finishes, so it leaves no timing entry of its own, and a WebSocket
+ * none at all; but Chromium sends every request to an origin over its one HTTP/2 connection
+ * when it has one (a WebSocket too, where the server offers RFC 8441, as pushwire does), so
+ * this request travels as the panel's connection does.
+ */
+function httpVersion(): Promise<string> {
+  const url = `${base}/healthz?probe=${++probes}`;
+  return new Promise((resolve) => {
+    const observer = new PerformanceObserver((list) => {
+      const entry = list.getEntriesByName(url)[0] as PerformanceResourceTiming | undefined;
+      if (!entry) return;
+      observer.disconnect();
+      resolve(entry.nextHopProtocol);
+    });
+    observer.observe({ type: 'resource' });
+    fetch(url, { cache: 'no-store' })
+      .then((r) => r.text())
+      .catch(() => {
+        observer.disconnect();
+        resolve('');
+      });
+  });
+}
+
 // --- latency without a server stamp --------------------------------------------------------
 
 /** When this page published each id: the SSE wire carries no publish time. */
@@ -131,6 +162,14 @@ class Panel {
     el(this.root, '.how code').textContent = text.replace(/CH/g, channel);
   }
 
+  private showProtocol(): void {
+    void httpVersion().then((protocol) => {
+      const badge = el<HTMLElement>(this.root, '.proto');
+      badge.dataset.protocol = protocol;
+      badge.textContent = PROTOCOL_NAMES[protocol] ?? protocol;
+    });
+  }
+
   private setState(state: 'idle' | 'connecting' | 'live' | 'reconnecting', text: string = state): void {
     const badge = el<HTMLElement>(this.root, '.state');
     badge.dataset.state = state;
@@ -154,7 +193,10 @@ class Panel {
     const client = new Pushwire.Client(base, { transports: [mode.transport] });
     this.client = client;
     client.on('traffic', (t) => this.onTraffic(t));
-    client.on('connected', () => this.setState('live'));
+    client.on('connected', () => {
+      this.setState('live');
+      this.showProtocol();
+    });
     client.on('disconnected', (d) => this.setState('reconnecting', `retry in ${formatMs(d.retryIn)}`));
     this.setState('connecting');
     client.subscribe(channel, (env) => this.onMessage(env, Date.now()));
@@ -241,6 +283,7 @@ class Panel {
           if (this.latencies.length > 50) this.latencies.shift();
         }
         this.setState('idle', `loaded ${new Date(now).toLocaleTimeString()}`);
+        this.showProtocol();
         this.render();
       })
       .catch((err: unknown) => {

@@ -36,14 +36,14 @@ function refusal(tap: Tap, status: number, channel: string | undefined): void {
 const PLAIN = /^[A-Za-z0-9_.:@-]*$/;
 const esc = (s: string): string => (PLAIN.test(s) ? s : encodeURIComponent(s));
 
-/** `${base}/${kind}/${channel}?k=v...`, leaving out undefined values. */
+/** `${base}/${kind}/${channel}?k=v...` (no `/${channel}` when it is empty), leaving out undefined values. */
 export function endpoint(base: string, kind: string, channel: string, query: Record<string, string | number | undefined> = {}): string {
   const parts: string[] = [];
   for (const k of Object.keys(query)) {
     const v = query[k];
     if (v !== undefined) parts.push(`${k}=${esc(String(v))}`);
   }
-  return `${base}/${kind}/${esc(channel)}${parts.length ? '?' + parts.join('&') : ''}`;
+  return `${base}/${kind}${channel ? '/' + esc(channel) : ''}${parts.length ? '?' + parts.join('&') : ''}`;
 }
 
 export function utf8Length(s: string): number {

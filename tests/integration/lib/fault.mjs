@@ -15,6 +15,7 @@ export class CuttingProxy {
   cuts = 0;
   #server;
   #sockets = new Set();
+  #cutters = new Set();
 
   constructor(targetPort, { victims = 1, maxBytes = Infinity, minMs = 20, maxMs = 200 } = {}) {
     this.targetPort = targetPort;
@@ -27,6 +28,11 @@ export class CuttingProxy {
     this.port = this.#server.address().port;
     this.base = `http://127.0.0.1:${this.port}`;
     return this;
+  }
+
+  // Cuts every open connection now (those opened while `cutting` was off, say).
+  cutAll() {
+    for (const cutNow of [...this.#cutters]) cutNow();
   }
 
   async stop() {
@@ -47,6 +53,7 @@ export class CuttingProxy {
       client.resetAndDestroy();
       upstream.destroy();
     };
+    this.#cutters.add(cutNow);
     const timer = victim ? setTimeout(() => { if (this.cutting) cutNow(); },
       this.minMs + Math.random() * (this.maxMs - this.minMs)) : null;
     upstream.on('data', (piece) => {
@@ -61,6 +68,7 @@ export class CuttingProxy {
     client.on('data', (piece) => upstream.write(piece));
     const end = () => {
       clearTimeout(timer);
+      this.#cutters.delete(cutNow);
       client.destroy();
       upstream.destroy();
       this.#sockets.delete(client);
@@ -187,7 +195,7 @@ function splitSse(text) {
   return [envelopes, text];
 }
 
-function splitNdjson(text) {
+function splitStream(text) {
   const lines = text.split('\n');
   const rest = lines.pop();
   return [lines.filter((l) => l.trim()).map((l) => JSON.parse(l)), rest];
@@ -230,7 +238,7 @@ export const TRANSPORTS = {
   jsonp: (base, ch) => new PollResumer(base, ch, (c, s) => `/jsonp/${c}?callback=cb&${since(s)}&timeout=1`,
     (text) => JSON.parse(text.slice('cb('.length, -');'.length))),
   sse: (base, ch) => new StreamResumer(base, ch, (c, s) => `/sse/${c}?${since(s)}`, splitSse),
-  stream: (base, ch) => new StreamResumer(base, ch, (c, s) => `/stream/${c}?${since(s)}`, splitNdjson),
+  stream: (base, ch) => new StreamResumer(base, ch, (c, s) => `/stream/${c}?${since(s)}`, splitStream),
   iframe: (base, ch) => new StreamResumer(base, ch, (c, s) => `/iframe/${c}?callback=cb&${since(s)}`, splitIframe),
   ws: (base, ch) => new WsResumer(base, ch),
 };

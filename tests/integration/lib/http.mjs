@@ -78,7 +78,7 @@ export async function poll(base, channel, since) {
   return assertPollBody(res.json(), channel);
 }
 
-export async function longPoll(base, channel, { since, timeout } = {}) {
+export async function longpoll(base, channel, { since, timeout } = {}) {
   const res = await request(base, `/lp/${channel}${query({ since, timeout })}`, { timeoutMs: 130000 });
   assert.equal(res.status, 200, `long-poll ${channel}: ${res.body}`);
   return { body: assertPollBody(res.json(), channel), elapsedMs: res.elapsedMs, res };

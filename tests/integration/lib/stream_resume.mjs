@@ -3,9 +3,9 @@
 // order, with no gap.
 import assert from 'node:assert/strict';
 import { publish } from './http.mjs';
-import { openStream, parseNdjson, until } from './streams.mjs';
+import { openStream, parseStream, until } from './streams.mjs';
 
-const messages = (reader) => parseNdjson(reader.text).filter((l) => l && l.event === 'message');
+const messages = (reader) => parseStream(reader.text).filter((l) => l && l.event === 'message');
 const streamPath = (channels, since) =>
   `/stream?${channels.map((c) => `channel=${c}`).join('&')}${since ? `&since=${since}` : ''}`;
 
@@ -19,7 +19,7 @@ export async function assertStreamResumesOnAnother(t, a, b, channels) {
 
   const first = await openStream(a.port, streamPath(channels));
   t.after(() => first.destroy());
-  await until(() => parseNdjson(first.text).some((l) => l?.event === '_cursor'), 3000, 'the first cursor mark');
+  await until(() => parseStream(first.text).some((l) => l?.event === '_cursor'), 3000, 'the first cursor mark');
   await publishRound(a, 'on a');
   await publishRound(b, 'on b');
   await until(() => messages(first).length === 6, 3000, 'six messages on server a');
@@ -34,6 +34,6 @@ export async function assertStreamResumesOnAnother(t, a, b, channels) {
 
   const got = [...messages(first), ...messages(second)].map(({ channel, data, id }) => ({ channel, data, id }));
   assert.deepEqual(got, sent);
-  assert.ok(!parseNdjson(second.text).some((l) => l?.event === '_gap'), 'nothing was missed, so no gap');
+  assert.ok(!parseStream(second.text).some((l) => l?.event === '_gap'), 'nothing was missed, so no gap');
   second.destroy();
 }

@@ -336,7 +336,7 @@ export function sseEvents(text) {
 }
 
 // NDJSON: one JSON value a line; empty lines (heartbeats) are reported as null.
-export function parseNdjson(text) {
+export function parseStream(text) {
   const lines = text.split('\n');
   lines.pop();  // unfinished last line
   return lines.map((line) => {
@@ -390,8 +390,8 @@ export function streamMessages(format, text, callback = 'cb') {
   if (format === 'sse') {
     return sseEvents(text).map((e) => (e.event === '_gap' ? { gap: JSON.parse(e.data).channel } : { id: e.id, event: e.event, data: e.data }));
   }
-  const values = format === 'ndjson'
-    ? parseNdjson(text).filter((v) => v !== null)
+  const values = format === 'stream'
+    ? parseStream(text).filter((v) => v !== null)
     : parseIframe(text, callback).records.filter((r) => r.type === 'call').map((r) => r.value);
   return values.map((v) => (v.event === '_gap' && v.id === undefined ? { gap: v.channel } : { id: v.id, event: v.event, data: v.data }));
 }
@@ -399,7 +399,7 @@ export function streamMessages(format, text, callback = 'cb') {
 // The three streaming techniques, for tests that cover each.
 export const FORMATS = [
   { name: 'sse', path: (channel, query = '') => `/sse/${channel}${query ? `?${query}` : ''}` },
-  { name: 'ndjson', path: (channel, query = '') => `/stream/${channel}${query ? `?${query}` : ''}` },
+  { name: 'stream', path: (channel, query = '') => `/stream/${channel}${query ? `?${query}` : ''}` },
   { name: 'iframe', path: (channel, query = '') => `/iframe/${channel}?callback=cb${query ? `&${query}` : ''}` },
 ];
 

@@ -1,12 +1,13 @@
 /**
- * `jsonp`: long-polling with <script> tags, GET /jsonp/{channel}?callback=FN, which answers
- * `FN(POLL_BODY);`. Scripts load from any origin without CORS. The first request of a channel
- * asks with timeout=1, so that its answer (and the cursor in it) comes within a second: from
- * then on the channel is live. Later requests wait up to longPollTimeout.
+ * `jsonp`: every channel of the client on one poll session (see poll_session.ts), with <script>
+ * tags: GET /jsonp?session=ID&ack=CURSOR&callback=FN answers `FN(ANSWER);`, and ops go as
+ * GET /session/{id}/op?...&callback=FN. Scripts load from any origin without CORS; the server
+ * answers its refusals with 200 too, as `FN({"error":...});`, since a script tag runs nothing else.
  */
 import { endpoint, utf8Length, withToken, type Pending, type Tap } from '../http';
-import type { DriverFactory } from './driver';
-import { pollingLoops } from './shared';
+import type { Host } from './driver';
+import { pollSessionDriver, sessionUrl } from './poll_session';
+import type { Op, OpResult } from './shared';
 
 type Callbacks = Record<string, (body: unknown) => void>;
 const GLOBAL = '__pushwire_jsonp';
@@ -69,9 +70,19 @@ export function jsonp(tap: Tap, url: (callback: string) => string, channel: stri
   return { promise, abort };
 }
 
-export const jsonpDriver: DriverFactory = (host) =>
-  pollingLoops(host, 'jsonp', (ch, first) => {
-    const timeout = first ? 0 : host.settings.longPollTimeout;
-    return jsonp(host, (callback) => endpoint(host.base, 'jsonp', ch.name, { callback, since: ch.cursor, timeout }),
-      ch.name, (timeout + 10) * 1000);
-  });
+/** Each op is a script of its own: GET /session/{id}/op?op=...&channel=...&callback=FN. */
+function scriptOps(host: Host, session: string, ops: Op[]): Promise<OpResult[]> {
+  return Promise.all(ops.map((op) => jsonp(host,
+    (callback) => endpoint(host.base, `session/${session}`, 'op', { op: op.op, channel: op.channel, since: op.since, callback }),
+    op.channel, 15000).promise.then((answer) => {
+    const v = answer as { results?: OpResult[]; error?: string };
+    if (v.error) throw new Error(v.error);
+    return v.results?.[0] ?? {};
+  })));
+}
+
+export const jsonpDriver = pollSessionDriver('jsonp', {
+  waits: true,
+  poll: (host, query, timeout) => jsonp(host, (callback) => sessionUrl(host, 'jsonp', { ...query, callback }), '', timeout),
+  ops: scriptOps,
+});

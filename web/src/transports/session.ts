@@ -6,10 +6,10 @@
  * channel's catch-up. The session ends with the carrier: the client then opens a new one, resuming
  * every channel from its cursor.
  */
-import { HttpError, openStream, RECYCLE, request } from '../http';
+import { HttpError, openStream, RECYCLE } from '../http';
 import type { Envelope } from '../types';
 import type { ChannelState, DriverFactory, Host } from './driver';
-import { anchor, errorText } from './shared';
+import { anchor, errorText, postOps, type Op, type OpResult } from './shared';
 
 /** What a stream parser reports: messages (envelopes), and the server's own events as objects. */
 export interface StreamSink {
@@ -52,18 +52,6 @@ export function streamCarrier(path: 'sse' | 'stream', parser: (sink: StreamSink)
       end: (reason) => events.end(reason === RECYCLE ? 'recycled' : reason),
     });
   };
-}
-
-interface Op {
-  op: 'subscribe' | 'unsubscribe';
-  channel: string;
-  since?: string | undefined;
-}
-
-interface OpResult {
-  ok?: boolean;
-  error?: string;
-  message?: string;
 }
 
 export function sessionDriver(name: string, carrier: Carrier): DriverFactory {
@@ -112,12 +100,7 @@ export function sessionDriver(name: string, carrier: Carrier): DriverFactory {
       },
     };
 
-    const post = (ops: Op[]): Promise<OpResult[]> => {
-      const url = `${host.base}/session/${session}`;
-      // text/plain keeps it a simple request: no CORS preflight.
-      const req = request(host, { method: 'POST', url, body: JSON.stringify(ops), headers: { 'content-type': 'text/plain' }, timeout: 15000 });
-      return req.promise.then((text) => (JSON.parse(text) as { results: OpResult[] }).results);
-    };
+    const post = (ops: Op[]): Promise<OpResult[]> => postOps(host, session as string, ops);
 
     /** Subscribes every waiting channel that is still wanted, in one request. */
     const send = (): void => {

@@ -1,7 +1,7 @@
 /** Pieces several transports share. */
-import { endpoint, parsePollBody, request, type Pending, type PollBody } from '../http';
+import { endpoint, parsePollBody, request, type PollBody } from '../http';
 import type { Envelope } from '../types';
-import type { ChannelState, Driver, Host } from './driver';
+import type { ChannelState, Host } from './driver';
 
 /** Hands a poll-shaped body (/poll, /lp, /jsonp) to the client: gap first, then messages, then the cursor. */
 export function applyPollBody(host: Host, ch: ChannelState, body: PollBody): void {
@@ -46,70 +46,23 @@ export function anchor(host: Host, ch: ChannelState): Promise<void> {
 
 export const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
-/**
- * add, remove and close for a driver that runs something for each channel and keeps, in `runs`,
- * the function that stops it: start(ch) begins a channel's run and puts its stop function there.
- * A run that finds another function (or none) in `runs` for its channel has been stopped.
- */
-export function perChannel(runs: Map<ChannelState, () => void>, start: (ch: ChannelState) => void): Driver {
-  return {
-    add: start,
-    remove(ch) {
-      runs.get(ch)?.();
-      runs.delete(ch);
-    },
-    close() {
-      for (const stop of runs.values()) stop();
-      runs.clear();
-    },
-    renew() {}, // each request takes the current token
-  };
+/** A session op (docs/protocol.md, "Session ops"). */
+export interface Op {
+  op: 'subscribe' | 'unsubscribe';
+  channel: string;
+  since?: string | undefined;
 }
 
-/** One request of a polling loop; pause(body) gives the ms to wait before the next (none or 0: at once). */
-export interface PollRequest extends Pending<unknown> {
-  pause?(body: PollBody): number;
+export interface OpResult {
+  ok?: boolean;
+  error?: string;
+  message?: string;
 }
 
-/**
- * A driver that keeps one request at a time going per channel, each answered with a poll-shaped
- * body: next(ch, first) sends the next one. The first answer makes the channel live; a failed
- * request is the transport's failure (`${label}: why`).
- */
-export function pollingLoops(host: Host, label: string, next: (ch: ChannelState, first: boolean) => PollRequest): Driver {
-  const loops = new Map<ChannelState, () => void>();
-
-  const start = (ch: ChannelState): void => {
-    let cancel = (): void => {};
-    const stop = (): void => cancel();
-    const run = (first: boolean): void => {
-      if (loops.get(ch) !== stop) return;
-      const req = next(ch, first);
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      cancel = () => {
-        clearTimeout(timer);
-        req.abort();
-      };
-      req.promise
-        .then((value) => {
-          if (loops.get(ch) !== stop) return;
-          const body = parsePollBody(value);
-          applyPollBody(host, ch, body);
-          if (first) {
-            host.up();
-            host.live(ch);
-          }
-          const wait = req.pause ? req.pause(body) : 0;
-          if (wait) timer = setTimeout(() => run(false), wait);
-          else run(false);
-        })
-        .catch((err: unknown) => {
-          if (loops.get(ch) === stop) host.down(`${label}: ${errorText(err)}`);
-        });
-    };
-    loops.set(ch, stop);
-    run(true);
-  };
-
-  return perChannel(loops, start);
+/** POST /session/{id} with `ops`: resolves with their results, in order. */
+export function postOps(host: Host, session: string, ops: Op[]): Promise<OpResult[]> {
+  const url = `${host.base}/session/${session}`;
+  // text/plain keeps it a simple request: no CORS preflight.
+  const req = request(host, { method: 'POST', url, body: JSON.stringify(ops), headers: { 'content-type': 'text/plain' }, timeout: 15000 });
+  return req.promise.then((text) => (JSON.parse(text) as { results: OpResult[] }).results);
 }

@@ -5,7 +5,7 @@
 import { toEnvelope } from './shared';
 import { sessionDriver, streamCarrier, type Parser, type StreamSink } from './session';
 
-export function ndjsonParser(sink: StreamSink): Parser {
+export function streamParser(sink: StreamSink): Parser {
   let buffer = '';
   return (text) => {
     buffer += text;
@@ -24,4 +24,4 @@ export function ndjsonParser(sink: StreamSink): Parser {
   };
 }
 
-export const streamDriver = sessionDriver('stream', streamCarrier('stream', ndjsonParser));
+export const streamDriver = sessionDriver('stream', streamCarrier('stream', streamParser));

@@ -22,7 +22,7 @@ struct PollShape {
 // A long-poll request waiting for its channel's next message. It answers
 // with what is kept after `since` at once when there is anything (or a gap to
 // report); otherwise with the first message published, or empty at timeout.
-class LongPollWait final : public http::ExchangeState, public ChannelListener {
+class LongpollWait final : public http::ExchangeState, public ChannelListener {
  public:
   static void start(Context& context, http::Exchange& exchange, const std::string& channel, const std::string* since,
                     int64_t timeout_ms, PollShape shape);
@@ -30,7 +30,7 @@ class LongPollWait final : public http::ExchangeState, public ChannelListener {
   void on_shutdown() override;
 
  private:
-  LongPollWait(Context& context, http::Exchange& exchange, PollShape shape);
+  LongpollWait(Context& context, http::Exchange& exchange, PollShape shape);
   void on_message(const core::MessagePtr& message) override;
   void answer(const std::vector<core::MessagePtr>& messages, std::string_view position, bool gap);
 

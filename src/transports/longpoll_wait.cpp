@@ -1,4 +1,4 @@
-#include "transports/long_poll_wait.h"
+#include "transports/longpoll_wait.h"
 
 #include "transports/envelope.h"
 #include "transports/request_args.h"
@@ -10,13 +10,13 @@ std::string PollShape::wrap(std::string body) const {
   return callback + "(" + body + ");";
 }
 
-LongPollWait::LongPollWait(Context& context, http::Exchange& exchange, PollShape shape)
+LongpollWait::LongpollWait(Context& context, http::Exchange& exchange, PollShape shape)
     : exchange_(exchange), shape_(std::move(shape)), timeout_(context.loop) {}
 
-void LongPollWait::start(Context& context, http::Exchange& exchange, const std::string& channel,
+void LongpollWait::start(Context& context, http::Exchange& exchange, const std::string& channel,
                          const std::string* since, int64_t timeout_ms, PollShape shape) {
-  auto owned = std::unique_ptr<LongPollWait>(new LongPollWait(context, exchange, std::move(shape)));
-  LongPollWait* wait = owned.get();
+  auto owned = std::unique_ptr<LongpollWait>(new LongpollWait(context, exchange, std::move(shape)));
+  LongpollWait* wait = owned.get();
   exchange.hold(std::move(owned));
   wait->listen(context, channel, since, [wait, timeout_ms](core::Replay replay) {
     wait->position_ = std::move(replay.position);
@@ -28,11 +28,11 @@ void LongPollWait::start(Context& context, http::Exchange& exchange, const std::
   });
 }
 
-void LongPollWait::on_message(const core::MessagePtr& message) { answer({message}, message->id, false); }
+void LongpollWait::on_message(const core::MessagePtr& message) { answer({message}, message->id, false); }
 
-void LongPollWait::on_shutdown() { answer({}, position_, false); }
+void LongpollWait::on_shutdown() { answer({}, position_, false); }
 
-void LongPollWait::answer(const std::vector<core::MessagePtr>& messages, std::string_view position, bool gap) {
+void LongpollWait::answer(const std::vector<core::MessagePtr>& messages, std::string_view position, bool gap) {
   if (exchange_.finished()) return;
   // Inert from here on: the exchange (and this) may be freed only later.
   timeout_.stop();

@@ -1,0 +1,158 @@
+#include "transports/poll_session.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "transports/poll_answer.h"
+#include "util/clock.h"
+
+namespace pushwire::transports {
+
+PollSession::PollSession(Context& context)
+    : context_(context),
+      channels_(context, *this),
+      buffer_(context.settings.max_session_buffer_bytes),
+      wait_(context.loop),
+      grace_(context.loop),
+      expiry_(context.loop) {}
+
+PollSession::~PollSession() {
+  util::Metrics::add(context_.metrics.sessions_buffered_bytes, -static_cast<int64_t>(counted_bytes_));
+}
+
+PollSession* PollSession::open(Context& context, const std::vector<std::string>& channels, const std::string* since,
+                               int64_t expires_at_ms) {
+  auto* self = new PollSession(context);
+  if (!context.sessions.add(*self)) {
+    delete self;
+    context.metrics.refused(util::Refusal::max_sessions);
+    return nullptr;
+  }
+  util::Metrics::add(context.metrics.sessions_created_total);
+  util::Metrics::add(context.metrics.sessions_open, 1);
+  self->expire_at(expires_at_ms);
+  self->channels_.hold();
+  for (const std::string& channel : channels) self->channels_.subscribe(channel, since, core::CursorScope::stream);
+  self->channels_.release();
+  return self;
+}
+
+void PollSession::poll(const std::string* ack, int64_t wait_ms, Reply reply, std::weak_ptr<const void> carrier) {
+  if (waiting_) answer();
+  grace_.stop();
+  if (ack) buffer_.ack(*ack);
+  count_buffered_bytes();
+  waiting_ = std::move(reply);
+  waiting_carrier_ = std::move(carrier);
+  if (!buffer_.empty() || wait_ms == 0 || !channels_.settled()) {
+    answer_when_settled();
+    return;
+  }
+  wait_.start(wait_ms, [this] { answer(); });
+}
+
+core::SessionOpResult PollSession::apply(const core::SessionOp& op) {
+  if (auto refusal = channels_.refusal(op)) return *refusal;
+  if (op.kind == core::SessionOp::Kind::subscribe) {
+    channels_.subscribe(op.channel, op.since ? &*op.since : nullptr, core::CursorScope::channel);
+    expire_at(op.expires_at_ms);
+  } else {
+    channels_.unsubscribe(op.channel);
+    buffer_.forget(op.channel);
+  }
+  // The client learns of its new channels at once.
+  if (waiting_) answer_when_settled();
+  return {op.ref, {}, {}};
+}
+
+void PollSession::on_position(const std::string& channel, const std::string& position) {
+  buffer_.place(channel, position);
+}
+
+void PollSession::on_gap(const std::string& channel) { buffer_.add_gap(channel); }
+
+void PollSession::on_message(const core::MessagePtr& message) {
+  if (const size_t dropped = buffer_.add_message(message))
+    util::Metrics::add(context_.metrics.session_buffer_overflows_total, dropped);
+  count_buffered_bytes();
+  reach(*message);
+  if (waiting_ && channels_.settled()) answer();
+}
+
+void PollSession::on_settled(bool) {
+  // Every message up to the last one drained on this thread is in the buffer now.
+  if (const core::MessagePtr& drained = context_.fanout.last_drained()) reach(*drained);
+  if (answer_due_ || (waiting_ && !buffer_.empty())) answer();
+}
+
+void PollSession::reach(const core::Message& message) {
+  if (message.seq <= reached_seq_) return;
+  reached_seq_ = message.seq;
+  reached_ = message.id;
+}
+
+void PollSession::answer_when_settled() {
+  if (channels_.settled()) answer();
+  else answer_due_ = true;
+}
+
+void PollSession::answer() {
+  answer_due_ = false;
+  wait_.stop();
+  if (!waiting_) return;
+  std::vector<std::string> names;
+  channels_.for_each([&names](const std::string& channel) { names.push_back(channel); });
+  std::sort(names.begin(), names.end());
+  std::string body = poll_answer(id(), buffer_, reached_, names);
+  buffer_.answered(reached_);
+  Reply reply = std::exchange(waiting_, nullptr);
+  start_grace();
+  reply(std::move(body));
+}
+
+void PollSession::carrier_gone() {
+  if (!waiting_ || !waiting_carrier_.expired()) return;
+  waiting_ = nullptr;
+  answer_due_ = false;
+  wait_.stop();
+  start_grace();
+}
+
+void PollSession::start_grace() {
+  grace_.start(context_.settings.session_grace_ms, [this] {
+    util::Metrics::add(context_.metrics.sessions_expired_total);
+    end();
+  });
+}
+
+void PollSession::expire_at(int64_t expires_at_ms) {
+  if (!expires_at_ms || (expires_at_ms_ && expires_at_ms_ <= expires_at_ms)) return;
+  expires_at_ms_ = expires_at_ms;
+  expiry_.start(std::max<int64_t>(expires_at_ms - util::wall_ms(), 0), [this] { end(); });
+}
+
+void PollSession::on_shutdown() {
+  if (waiting_) answer();
+  end();
+}
+
+void PollSession::count_buffered_bytes() {
+  util::Metrics::add(context_.metrics.sessions_buffered_bytes,
+                     static_cast<int64_t>(buffer_.bytes()) - static_cast<int64_t>(counted_bytes_));
+  counted_bytes_ = buffer_.bytes();
+}
+
+void PollSession::end() {
+  if (id().empty()) return;
+  if (waiting_) std::exchange(waiting_, nullptr)(std::nullopt);
+  context_.sessions.remove(*this);
+  util::Metrics::add(context_.metrics.sessions_open, -1);
+  channels_.clear();
+  wait_.stop();
+  grace_.stop();
+  expiry_.stop();
+  // Not now: this may be a timer's own callback.
+  context_.loop.defer([this] { delete this; });
+}
+
+}  // namespace pushwire::transports

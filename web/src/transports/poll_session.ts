@@ -1,0 +1,159 @@
+/**
+ * `longpoll`, `poll` and `jsonp` on one poll session: each request answers for every channel of
+ * the client. The session opens with the first channel (GET /lp?channel=A&since=CURSOR, answered
+ * at once); the others join or leave it with session ops, each subscribe with the channel's own
+ * cursor. Every next request acks the last answer's last_id and brings what came after it, with a
+ * cursor and a gap flag per channel. A session that ended (unknown_session) is opened again, every
+ * channel resuming from its own cursor.
+ */
+import { endpoint, HttpError, type Pending } from '../http';
+import type { ChannelState, DriverFactory, Host } from './driver';
+import { errorText, toEnvelope, type Op, type OpResult } from './shared';
+
+interface SessionAnswer {
+  session: string;
+  messages: unknown[];
+  last_id: string;
+  channels: Record<string, { last_id: string; gap: boolean }>;
+}
+
+/** How one technique sends a session's requests. */
+export interface PollCarrier {
+  /** Whether a poll waits for news (then with ?timeout=), or answers at once. */
+  readonly waits: boolean;
+  /** GET /{path}?query: resolves with the parsed JSON answer, or rejects. */
+  poll(host: Host, query: Record<string, string | number | undefined>, timeoutMs: number): Pending<unknown>;
+  /** The session's ops: resolves with their results, in order. */
+  ops(host: Host, session: string, ops: Op[]): Promise<OpResult[]>;
+}
+
+/** A long-poll answered this fast with nothing in it is not waiting as it should: pause before the next. */
+const TOO_FAST_MS = 500;
+const OPEN_TIMEOUT_MS = 15000;
+
+const isUnknownSession = (err: unknown): boolean =>
+  (err instanceof HttpError && err.status === 404) || (err instanceof Error && err.message === 'unknown_session');
+
+/** The answer, or what the server refused (a JSONP refusal comes with 200). */
+function readAnswer(value: unknown): SessionAnswer {
+  const v = (typeof value === 'string' ? JSON.parse(value) : value) as Partial<SessionAnswer> & { error?: string } | null;
+  if (v && typeof v.error === 'string') throw new Error(v.error);
+  if (!v || typeof v.session !== 'string' || !Array.isArray(v.messages) || typeof v.last_id !== 'string' || !v.channels) {
+    throw new Error('malformed poll session answer');
+  }
+  return v as SessionAnswer;
+}
+
+export function pollSessionDriver(name: string, carrier: PollCarrier): DriverFactory {
+  return (host) => {
+    const channels = new Map<string, ChannelState>();
+    let session: string | undefined;
+    let ack: string | undefined;
+    let pending: Pending<unknown> | undefined;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let scheduled = false;
+    let closed = false;
+
+    const close = (): void => {
+      closed = true;
+      clearTimeout(timer);
+      pending?.abort();
+    };
+    const fail = (reason: string): void => {
+      if (closed) return;
+      close();
+      host.down(`${name}: ${reason}`);
+    };
+
+    /** Gaps first, then messages in publish order, then each channel's cursor. */
+    const apply = (a: SessionAnswer): void => {
+      const states = Object.keys(a.channels).map((c) => [channels.get(c), a.channels[c]] as const);
+      for (const [ch, state] of states) if (ch && state?.gap) host.gap(ch);
+      for (const m of a.messages) {
+        const env = toEnvelope(m, '');
+        const ch = env && channels.get(env.channel);
+        if (ch) host.deliver(ch, env);
+      }
+      for (const [ch, state] of states) if (ch && state) host.cursor(ch, state.last_id);
+      ack = a.last_id;
+    };
+
+    const join = (batch: ChannelState[]): void => {
+      if (!session || closed || !batch.length) return;
+      const ops = batch.map((ch): Op => ({ op: 'subscribe', channel: ch.name, since: ch.cursor }));
+      carrier.ops(host, session, ops).then((results) => batch.forEach((ch, i) => {
+        if (closed || channels.get(ch.name) !== ch) return;
+        const result = results[i];
+        if (result?.ok) host.live(ch);
+        else if (result?.error !== 'already_subscribed') host.refuse(ch, result?.error ?? 'no_answer', result?.message ?? 'no answer');
+      }), (err: unknown) => (isUnknownSession(err) ? undefined : fail(errorText(err))));
+    };
+
+    const next = (): void => {
+      if (closed || !session) return;
+      const timeout = carrier.waits ? host.settings.longPollTimeout : undefined;
+      const started = Date.now();
+      const req = carrier.poll(host, { session, ack, timeout }, ((timeout ?? 5) + 10) * 1000);
+      pending = req;
+      req.promise.then((value) => {
+        if (closed || pending !== req) return;
+        const answer = readAnswer(value);
+        apply(answer);
+        let pause = 0;
+        if (!carrier.waits) pause = host.settings.pollInterval;
+        else if (!answer.messages.length && Date.now() - started < TOO_FAST_MS) pause = 1000;
+        timer = setTimeout(next, pause);
+      }).catch((err: unknown) => {
+        if (closed || pending !== req) return;
+        if (isUnknownSession(err)) open();
+        else fail(errorText(err));
+      });
+    };
+
+    /** Opens a session with the first channel; the others join it with ops. */
+    const open = (): void => {
+      scheduled = false;
+      session = undefined;
+      const all = Array.from(channels.values());
+      const first = all[0];
+      if (closed || !first) return;
+      const req = carrier.poll(host, { channel: first.name, since: first.cursor }, OPEN_TIMEOUT_MS);
+      pending = req;
+      req.promise.then((value) => {
+        if (closed || pending !== req) return;
+        const answer = readAnswer(value);
+        session = answer.session;
+        apply(answer);
+        host.up();
+        if (channels.get(first.name) === first) host.live(first);
+        join(Array.from(channels.values()).filter((ch) => ch !== first));
+        next();
+      }).catch((err: unknown) => {
+        if (pending === req) fail(errorText(err));
+      });
+    };
+
+    return {
+      add(ch) {
+        channels.set(ch.name, ch);
+        if (session) join([ch]);
+        else if (!scheduled && !pending) {
+          // Channels added together (the client adds them all at once) share one opening.
+          scheduled = true;
+          void Promise.resolve().then(open);
+        }
+      },
+      remove(ch) {
+        if (channels.get(ch.name) !== ch) return;
+        channels.delete(ch.name);
+        if (session && !closed) carrier.ops(host, session, [{ op: 'unsubscribe', channel: ch.name }]).catch(() => {});
+      },
+      close,
+      renew() {}, // each request takes the current token
+    };
+  };
+}
+
+/** The URL of a session request: /{path}?query, without a channel in the path. */
+export const sessionUrl = (host: Host, path: string, query: Record<string, string | number | undefined>): string =>
+  endpoint(host.base, path, '', query);
