@@ -52,7 +52,7 @@ fault: test-deps build
 browser:
 	@if ls tests/browser/*.test.mjs >/dev/null 2>&1; then node --test --test-concurrency=1 tests/browser/; fi
 
-fuzz-targets: test-deps
+fuzz-targets:
 	CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -DPUSHWIRE_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzzers
 
