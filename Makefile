@@ -6,9 +6,11 @@ FUZZ_BUILD ?= build-fuzz
 JOBS       ?= $(shell nproc)
 ARGS       ?=
 FUZZ_SECONDS ?= 30
+FUZZ_CPU_SECONDS ?= 3600
+FUZZ_WORK ?= $(FUZZ_BUILD)/long
 CMAKE_BUILD_TYPE ?= RelWithDebInfo
 
-.PHONY: all deps test-deps npm web build run test unit integration fuzz fault browser bench soak clean
+.PHONY: all deps test-deps npm web build run test unit integration fuzz fuzz-targets fuzz-long fault browser bench soak clean
 
 all: build
 
@@ -51,10 +53,17 @@ fault: test-deps build
 browser:
 	@if ls tests/browser/*.test.mjs >/dev/null 2>&1; then node --test --test-concurrency=1 tests/browser/; fi
 
-fuzz:
+fuzz-targets:
 	CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -DPUSHWIRE_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzzers
+
+fuzz: fuzz-targets
 	scripts/run-fuzzers.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
+
+# The long run: FUZZ_CPU_SECONDS of CPU per target (default one hour), corpora
+# grown and merged into tests/fuzz/corpus; results in $(FUZZ_WORK)/results.tsv.
+fuzz-long: fuzz-targets
+	scripts/fuzz-long.sh $(FUZZ_BUILD) $(FUZZ_CPU_SECONDS) $(FUZZ_WORK) $(ARGS)
 
 bench: build
 	@scripts/install-deps.sh bench
