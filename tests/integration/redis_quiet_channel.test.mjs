@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { startServer } from './lib/server.mjs';
 import { startRedis } from './lib/redis.mjs';
 import { cli, ownerOf, startCluster } from './lib/redis_cluster.mjs';
-import { channelName, datas, longPoll, publish, publishMany, sleep } from './lib/http.mjs';
+import { channelName, datas, longpoll, publish, publishMany, sleep } from './lib/http.mjs';
 import { metric } from './lib/streams.mjs';
 
 async function twoServers(t, flags = []) {
@@ -20,7 +20,7 @@ async function twoServers(t, flags = []) {
 
 // A long-poll that must wait its whole timeout of 1 s and then say nothing was lost.
 async function assertWaits(base, channel, since) {
-  const { body, elapsedMs } = await longPoll(base, channel, { since, timeout: 1 });
+  const { body, elapsedMs } = await longpoll(base, channel, { since, timeout: 1 });
   assert.deepEqual([body.gap, body.messages], [false, []], `answered ${JSON.stringify(body)} after ${elapsedMs} ms`);
   assert.ok(elapsedMs >= 900, `answered after ${elapsedMs} ms instead of waiting`);
   return body.last_id;
@@ -30,13 +30,13 @@ test('a channel nobody published to: following last_id waits while other channel
   const { a, b } = await twoServers(t);
   const quiet = channelName('quiet');
   const busy = channelName('busy');
-  let position = (await longPoll(a.base, quiet, { timeout: 1 })).body.last_id;
+  let position = (await longpoll(a.base, quiet, { timeout: 1 })).body.last_id;
   for (const server of [a, b, a]) {
     await publishMany(server.base, busy, ['x', 'y']);
     position = await assertWaits(server.base, quiet, position);
   }
   // And the wait is a real one: the next message to the channel answers it.
-  const waiting = longPoll(b.base, quiet, { since: position, timeout: 5 });
+  const waiting = longpoll(b.base, quiet, { since: position, timeout: 5 });
   await sleep(200);
   const { id } = await publish(a.base, quiet, 'at last');
   const { body } = await waiting;
@@ -56,7 +56,7 @@ test('a channel whose history expired: its last id waits, an earlier id is a gap
   await publishMany(b.base, busy, ['x', 'y']);
   await assertWaits(b.base, quiet, last);
   await assertWaits(a.base, quiet, last);
-  const missed = await longPoll(b.base, quiet, { since: before, timeout: 5 });
+  const missed = await longpoll(b.base, quiet, { since: before, timeout: 5 });
   assert.deepEqual([missed.body.gap, missed.body.messages], [true, []], 'the expired message was lost to this cursor');
   assert.ok(missed.elapsedMs < 900, `a gap is answered at once, not after ${missed.elapsedMs} ms`);
 });
@@ -69,7 +69,7 @@ test('--history 0: after the last message nothing was lost, before it the messag
   const last = (await publish(b.base, quiet, 'not kept')).id;
   await publishMany(a.base, busy, ['x', 'y']);
   await assertWaits(a.base, quiet, last);
-  const missed = await longPoll(a.base, quiet, { since: before, timeout: 5 });
+  const missed = await longpoll(a.base, quiet, { since: before, timeout: 5 });
   assert.deepEqual([missed.body.gap, missed.body.messages], [true, []]);
 });
 
