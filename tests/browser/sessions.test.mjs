@@ -104,6 +104,7 @@ describe('50 channels on one connection', () => {
           await tab.goto(origin.page(proxy.url));
           assert.equal(await subscribeAll(tab, proxy.url, channels, transport), transport);
         }
+        await sleep(1500); // what the two clients hold while nothing happens
         await publishRounds(suite.server.url, channels);
         for (const tab of tabs) await assertEveryChannelOnceInOrder(tab, channels);
       } finally {
