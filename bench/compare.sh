@@ -197,14 +197,12 @@ start_server() {
       [ -x "$nginx_bin" ] && [ -n "$nchan_module" ] ||
         { echo "nginx or the nchan module is missing (apt-get install nginx-light libnginx-mod-nchan)" >"$log"; return 1; }
       dir=$(mktemp -d "$work/nchan.XXXXXX")
-      local listen_flags=""
-      : >"$dir/tls.conf"
       if [ "$with_tls" = 1 ]; then
-        listen_flags=" ssl http2"
+        write_nchan_conf "$dir" "$port" "$nchan_module" " ssl http2"
         nginx_tls_settings >"$dir/tls.conf"
+      else
+        write_nchan_conf "$dir" "$port" "$nchan_module" ""
       fi
-      sed -e "s|@PREFIX@|$dir|g" -e "s|@PORT@|$port|g" -e "s|@NCHAN_MODULE@|$nchan_module|g" \
-        -e "s|@LISTEN_FLAGS@|$listen_flags|g" "$root/bench/nchan.conf" >"$dir/nginx.conf"
       taskset -c "$server_cpu" "$nginx_bin" -p "$dir" -e "$dir/error.log" -c "$dir/nginx.conf" \
         -g 'daemon off;' >"$log" 2>&1 &
       server_pid=$!

@@ -36,3 +36,14 @@ prepare_runs() {
   trap stop_pushwire EXIT
   trap 'exit 130' INT TERM
 }
+
+# write_nchan_conf DIR PORT MODULE LISTEN_FLAGS [HTTP_LINES]: DIR/nginx.conf
+# from bench/nchan.conf, HTTP_LINES added at the top of its http block, and
+# DIR/tls.conf (which it includes) empty unless the caller fills it after.
+write_nchan_conf() {
+  local dir=$1 port=$2 module=$3 listen_flags=$4 http_lines=${5:-}
+  : >"$dir/tls.conf"
+  sed -e "s|@PREFIX@|$dir|g" -e "s|@PORT@|$port|g" -e "s|@NCHAN_MODULE@|$module|g" \
+    -e "s|@LISTEN_FLAGS@|$listen_flags|g" -e "s|^http {|http {$http_lines|" \
+    "$(dirname "${BASH_SOURCE[0]}")/nchan.conf" >"$dir/nginx.conf"
+}

@@ -102,9 +102,11 @@ wait_for_port() { # port pid
   return 1
 }
 
-# start_server KIND PORT REDIS_PORT LOG: appends to pids; echoes the pid whose CPU counts.
+# start_server KIND PORT REDIS_PORT LOG: appends to pids, and sets measured_pid
+# to the pid whose CPU counts (not in a subshell, so that pids keeps them all).
 start_server() {
   local kind=$1 port=$2 redis_port=$3 log=$4 dir pid worker
+  measured_pid=""
   case "$kind" in
     pushwire)
       taskset -c "$server_cpu" "$pushwire_bin" --listen "127.0.0.1:$port" --threads 1 \
@@ -112,14 +114,13 @@ start_server() {
       pid=$!
       pids+=("$pid")
       wait_for_port "$port" "$pid" || return 1
-      echo "$pid"
+      measured_pid=$pid
       ;;
     nchan)
       # bench/nchan.conf, with every channel kept in Redis.
       dir=$(mktemp -d "$work/nchan.XXXXXX")
-      sed -e "s|@PREFIX@|$dir|g" -e "s|@PORT@|$port|g" -e "s|@NCHAN_MODULE@|$nchan_module|g" \
-        -e "s|^http {|http {\n  nchan_redis_url \"redis://127.0.0.1:$redis_port\";\n  nchan_use_redis on;|" \
-        "$root/bench/nchan.conf" >"$dir/nginx.conf"
+      write_nchan_conf "$dir" "$port" "$nchan_module" "" \
+        "\n  nchan_redis_url \"redis://127.0.0.1:$redis_port\";\n  nchan_use_redis on;"
       taskset -c "$server_cpu" "$nginx_bin" -p "$dir" -e "$dir/error.log" -c "$dir/nginx.conf" \
         -g 'daemon off;' >"$log" 2>&1 &
       pid=$!
@@ -127,7 +128,7 @@ start_server() {
       wait_for_port "$port" "$pid" || { cat "$dir/error.log" >>"$log" 2>/dev/null; return 1; }
       worker=$(pgrep -P "$pid" | head -n1 || true)
       [ -n "$worker" ] || return 1
-      echo "$worker"
+      measured_pid=$worker
       ;;
   esac
 }
@@ -157,11 +158,11 @@ for run in $(seq "$runs"); do
     else
       for side in a b; do
         port=$(free_port)
-        if ! pid=$(start_server "$kind" "$port" "$redis_port" "$work/$tag.$side.log"); then
+        if ! start_server "$kind" "$port" "$redis_port" "$work/$tag.$side.log"; then
           failed="$kind server $side did not start: $(tail -n 2 "$work/$tag.$side.log" | tr '\n' ' ')"
           break
         fi
-        measured+=("$pid")
+        measured+=("$measured_pid")
         ports+=("$port")
       done
     fi
