@@ -6,15 +6,14 @@
 // script runs when the relay is served from DIR.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import https from 'node:https';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { channelName } from './lib/http.mjs';
 import { h2Request, h2Session, h2Stream } from './lib/h2.mjs';
-import { startServer } from './lib/server.mjs';
 import { until } from './lib/streams.mjs';
-import { makeCertificate, tempDir } from './lib/tls.mjs';
+import { startTlsServer, tempDir } from './lib/tls.mjs';
 
 const INLINE_SCRIPT = 'parent.postMessage("relayed", "*");';
 const PAGE = `<!DOCTYPE html><title>relay</title><script>${INLINE_SCRIPT}</script>`;
@@ -47,19 +46,18 @@ function fields(headers) {
 }
 
 describe('the forever-iframe over HTTP/2', () => {
+  const pages = tempDir();
+  let tlsServer;
   let server;
-  let keys;
   let ca;
   before(async () => {
-    keys = tempDir();
-    const files = await makeCertificate(keys.dir);
-    ca = readFileSync(files.cert);
-    writeFileSync(join(keys.dir, 'relay.html'), PAGE);
-    server = await startServer(null, ['--tls-cert', files.cert, '--tls-key', files.key, '--static', keys.dir]);
+    writeFileSync(join(pages.dir, 'relay.html'), PAGE);
+    tlsServer = await startTlsServer(['--static', pages.dir]);
+    ({ server, ca } = tlsServer);
   });
   after(async () => {
-    await server?.stop();
-    keys?.remove();
+    await tlsServer?.stop();
+    pages.remove();
   });
 
   test('its head and opening are those of HTTP/1.1', async (t) => {
