@@ -4,6 +4,10 @@
 
 #include <stdexcept>
 
+#include "tls/openssl_errors.h"
+
+using pushwire::tls::openssl_errors;
+
 namespace {
 
 SSL_CTX* client_context() {
@@ -22,20 +26,12 @@ SSL_CTX* client_context() {
   return ctx;
 }
 
-std::string reason() {
-  const unsigned long code = ERR_get_error();
-  if (code == 0) return "connection ended";
-  char text[256];
-  ERR_error_string_n(code, text, sizeof text);
-  return text;
-}
-
 }  // namespace
 
 TlsClient::TlsClient(int fd) : ssl_(SSL_new(client_context())) {
   if (!ssl_ || SSL_set_fd(ssl_, fd) != 1) {
     SSL_free(ssl_);
-    throw std::runtime_error("cannot set up a TLS session: " + reason());
+    throw std::runtime_error("cannot set up a TLS session: " + openssl_errors());
   }
   SSL_set_connect_state(ssl_);
 }
@@ -70,7 +66,7 @@ TlsStep TlsClient::outcome(int result, const char* during, std::string& error) {
       error = "closed by server";
       return TlsStep::kClosed;
     default:
-      error = std::string(during) + ": " + reason();
+      error = std::string(during) + ": " + openssl_errors("connection ended");
       return TlsStep::kFailed;
   }
 }

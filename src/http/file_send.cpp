@@ -31,8 +31,9 @@ struct FileSend::Read {
   }
 };
 
-FileSend::FileSend(Exchange& exchange, int fd, uint64_t size)
+FileSend::FileSend(Exchange& exchange, int fd, uint64_t size, Answer answer)
     : exchange_(exchange),
+      answer_(std::move(answer)),
       fd_(new int(fd), [](const int* fd) {
         ::close(*fd);
         delete fd;
@@ -45,7 +46,7 @@ FileSend::~FileSend() {
 }
 
 void FileSend::start(Exchange& exchange, int fd, uint64_t size) {
-  auto owned = std::unique_ptr<FileSend>(new FileSend(exchange, fd, size));
+  auto owned = std::unique_ptr<FileSend>(new FileSend(exchange, fd, size, nullptr));
   FileSend* self = owned.get();
   exchange.hold(std::move(owned));
   if (exchange.request().method == "HEAD") {
@@ -55,10 +56,24 @@ void FileSend::start(Exchange& exchange, int fd, uint64_t size) {
   self->read_next();
 }
 
+void FileSend::read_whole(Exchange& exchange, int fd, uint64_t size, Answer answer) {
+  auto owned = std::unique_ptr<FileSend>(new FileSend(exchange, fd, size, std::move(answer)));
+  FileSend* self = owned.get();
+  self->whole_.reserve(size);
+  exchange.hold(std::move(owned));
+  self->read_next();
+}
+
 void FileSend::read_next() {
   if (exchange_.finished()) return;
   if (offset_ == size_) {
-    exchange_.end();
+    if (!answer_) {
+      exchange_.end();
+      return;
+    }
+    // Answering may end the exchange, and this with it: the answer runs from the stack.
+    const Answer answer = std::move(answer_);
+    answer(exchange_, std::move(whole_));
     return;
   }
   if (exchange_.pending_bytes() > kPieceBytes) {
@@ -88,7 +103,8 @@ void FileSend::on_piece(ssize_t result, std::string piece) {
   }
   piece.resize(static_cast<size_t>(result));
   offset_ += static_cast<uint64_t>(result);
-  exchange_.send(net::OutChunk::take(std::move(piece)));
+  if (answer_) whole_ += piece;
+  else exchange_.send(net::OutChunk::take(std::move(piece)));
   read_next();
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -14,19 +15,27 @@ namespace pushwire::http {
 // piece is read only once the connection has sent most of the last one.
 class FileSend final : public ExchangeState {
  public:
+  // Whole-file answers: the exchange and the file's bytes.
+  using Answer = std::function<void(Exchange&, std::string)>;
+
   // Takes `fd`, an open regular file of `size` bytes; the head was sent.
   static void start(Exchange& exchange, int fd, uint64_t size);
+  // The same file read whole, the same way, before anything is sent:
+  // `answer` then responds (a page whose head names its inline scripts' hashes).
+  static void read_whole(Exchange& exchange, int fd, uint64_t size, Answer answer);
   ~FileSend() override;
 
   void on_shutdown() override;
 
  private:
   struct Read;
-  FileSend(Exchange& exchange, int fd, uint64_t size);
+  FileSend(Exchange& exchange, int fd, uint64_t size, Answer answer);
   void read_next();
   void on_piece(ssize_t result, std::string piece);
 
   Exchange& exchange_;
+  Answer answer_;      // empty: each piece is sent as it comes
+  std::string whole_;  // with answer_, the pieces so far
   std::shared_ptr<const int> fd_;  // closed when neither this nor a read in flight holds it
   uint64_t size_;
   uint64_t offset_ = 0;

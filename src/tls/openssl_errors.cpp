@@ -4,7 +4,7 @@
 
 namespace pushwire::tls {
 
-std::string openssl_errors() {
+std::string openssl_errors(std::string_view if_none) {
   std::string text;
   while (const unsigned long code = ERR_get_error()) {
     char line[256];
@@ -12,7 +12,7 @@ std::string openssl_errors() {
     if (!text.empty()) text += "; ";
     text += line;
   }
-  return text.empty() ? "unknown OpenSSL error" : text;
+  return text.empty() ? std::string(if_none) : text;
 }
 
 }  // namespace pushwire::tls

@@ -1,23 +1,14 @@
 #include "tls/tls_stream.h"
 
-#include <openssl/err.h>
-
 #include <atomic>
 
+#include "tls/openssl_errors.h"
 #include "util/log.h"
 
 namespace pushwire::tls {
 
 namespace {
 std::atomic<uint64_t> g_handshake_failures{0};
-
-std::string openssl_reason() {
-  const unsigned long code = ERR_get_error();
-  if (code == 0) return "connection ended";
-  char text[256];
-  ERR_error_string_n(code, text, sizeof text);
-  return text;
-}
 }  // namespace
 
 std::unique_ptr<TlsStream> TlsStream::wrap(SSL* ssl) {
@@ -56,7 +47,7 @@ bool TlsStream::waits_for_input(int result, std::string_view during) {
   if (error == SSL_ERROR_WANT_READ) return true;
   failed_ = error != SSL_ERROR_ZERO_RETURN;  // a close_notify ends the stream cleanly
   if (!established_) g_handshake_failures.fetch_add(1, std::memory_order_relaxed);
-  if (failed_) PW_LOG(debug, "TLS ", during, " failed: ", openssl_reason());
+  if (failed_) PW_LOG(debug, "TLS ", during, " failed: ", openssl_errors("connection ended"));
   return false;
 }
 

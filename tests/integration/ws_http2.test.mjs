@@ -3,29 +3,22 @@
 // /ws and /ws/{channel} with 200, and the stream then carries the same
 // WebSocket frames as an HTTP/1.1 upgrade, beside other streams.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { channelName } from './lib/http.mjs';
 import { h2Request, h2Session, h2Stream } from './lib/h2.mjs';
-import { startServer } from './lib/server.mjs';
 import { until } from './lib/streams.mjs';
-import { makeCertificate, tempDir } from './lib/tls.mjs';
+import { startTlsServer } from './lib/tls.mjs';
 import { OP, RawWs, closePayload, encodeFrame } from './lib/ws_raw.mjs';
 
 describe('WebSockets over HTTP/2', () => {
+  let tlsServer;
   let server;
-  let keys;
   let ca;
   before(async () => {
-    keys = tempDir();
-    const files = await makeCertificate(keys.dir);
-    ca = readFileSync(files.cert);
-    server = await startServer(null, ['--tls-cert', files.cert, '--tls-key', files.key]);
+    tlsServer = await startTlsServer();
+    ({ server, ca } = tlsServer);
   });
-  after(async () => {
-    await server.stop();
-    keys.remove();
-  });
+  after(() => tlsServer?.stop());
 
   async function session(t) {
     const s = await h2Session(t, server.base, { ca });

@@ -8,6 +8,12 @@
  * It posts only to PAGE_ORIGIN, never to `*`: the server serves the relay only for an origin
  * --allow-origin allows, and the browser drops a message whose target is not its parent's origin.
  * The token stays in the fragment, which the relay's own request does not carry.
+ *
+ * Over HTTP/1.1 the stream's body ends with its connection, so a cut connection ends the document
+ * and fires the forever-iframe's load event: the relay reports it closed. Over HTTP/2 a stream
+ * cut before its end is an error, and Chromium then keeps the document loading for ever, with no
+ * event at all. So over HTTP/2 the relay asks, whenever the stream has been silent for half a beat,
+ * whether the stream's connection still stands (see connectionStands).
  */
 (() => {
   const params = new URLSearchParams(location.hash.slice(1));
@@ -21,6 +27,32 @@
   let frame: HTMLIFrameElement | undefined;
   /** The page wants a sign of life this often (a third of its idle timeout). */
   const BEAT_MS = Number(params.get('b')) || 5000;
+
+  let probes = 0;
+  /**
+   * Whether the browser still holds the connection the stream rides: a small request to the
+   * server goes out on it if it does. A request that fails, or that had to open a connection of
+   * its own (its Resource Timing shows a connect), says the connection is gone.
+   */
+  const connectionStands = (): Promise<boolean> =>
+    new Promise((resolve) => {
+      const url = new URL(`healthz?relay=${++probes}`, location.href).href;
+      const observer = new PerformanceObserver((list) => {
+        const entry = list.getEntriesByName(url)[0] as PerformanceResourceTiming | undefined;
+        if (!entry) return;
+        observer.disconnect();
+        performance.clearResourceTimings();
+        // On a connection in use the request connects in no time: connectStart = connectEnd.
+        resolve(entry.connectEnd === entry.connectStart);
+      });
+      observer.observe({ type: 'resource' });
+      fetch(url, { cache: 'no-store' })
+        .then((r) => r.arrayBuffer())
+        .catch(() => {
+          observer.disconnect();
+          resolve(false);
+        });
+    });
 
   (window as unknown as Record<string, unknown>).__pw = (env: unknown): void => {
     post({ type: 'message', env });
@@ -37,32 +69,57 @@
     const f = document.createElement('iframe');
     frame = f;
     let opened = false;
+    let closed = false;
+    // The stream's last sign of life: a change of its document, or a probe that found its connection.
+    let lastSign = Date.now();
+    let probe: ReturnType<typeof setTimeout> | undefined;
+    const close = (reason: string): void => {
+      if (closed) return;
+      closed = true;
+      clearInterval(watch);
+      clearTimeout(probe);
+      post({ type: 'closed', reason });
+    };
+    // Over HTTP/2: a probe after each half beat without a sign of life.
+    const watchConnection = (): void => {
+      if (closed) return;
+      probe = setTimeout(() => {
+        if (Date.now() - lastSign < BEAT_MS / 2) return watchConnection();
+        void connectionStands().then((stands) => {
+          if (!stands) return close("the stream's connection is gone");
+          lastSign = Date.now();
+          watchConnection();
+        });
+      }, lastSign + BEAT_MS / 2 - Date.now());
+    };
     // The document of the forever-iframe replaces the initial about:blank as soon as the
     // response begins; that is the moment the subscription is live.
     const watch = setInterval(() => {
       try {
+        const w = f.contentWindow;
         const d = f.contentDocument;
-        if (d && d.URL !== 'about:blank' && d.URL !== '') {
+        if (w && d && d.URL !== 'about:blank' && d.URL !== '') {
           opened = true;
           clearInterval(watch);
           post({ type: 'open' });
           // The server's heartbeats (HTML comments) and messages change the document: tell
           // the page now and then that the stream is alive.
           let last = Date.now();
+          lastSign = last;
           new MutationObserver(() => {
-            if (Date.now() - last < BEAT_MS) return;
-            last = Date.now();
+            lastSign = Date.now();
+            if (lastSign - last < BEAT_MS) return;
+            last = lastSign;
             post({ type: 'beat' });
           }).observe(d, { childList: true, subtree: true });
+          const navigation = w.performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
+          if (navigation && /^h[23]$/.test(navigation.nextHopProtocol)) watchConnection();
         }
       } catch {
         // an error page of another origin: the load event reports it
       }
     }, 20);
-    f.onload = () => {
-      clearInterval(watch);
-      post({ type: 'closed', reason: opened ? 'the stream ended' : 'the stream could not load' });
-    };
+    f.onload = () => close(opened ? 'the stream ended' : 'the stream could not load');
     f.src = `iframe?channel=${query(channel)}&callback=__pw&since=${query(since)}${withToken}`;
     document.body.appendChild(f);
   };

@@ -1,11 +1,12 @@
 // Test certificates and the TLS clients no one here wrote: openssl s_client,
 // curl and Node's tls module.
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import tls from 'node:tls';
 import { promisify } from 'node:util';
+import { startServer } from './server.mjs';
 
 const run = promisify(execFile);
 
@@ -23,6 +24,22 @@ export async function makeCertificate(dir, { cert = 'cert.pem', key = 'key.pem' 
     '-days', '2', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1',
     '-keyout', paths.key, '-out', paths.cert]);
   return paths;
+}
+
+// build/pushwire over TLS with a fresh test certificate, for a suite (see startServer(null, ...)):
+// {server, ca, stop()}; stop() also removes the keys.
+export async function startTlsServer(flags = []) {
+  const keys = tempDir();
+  const files = await makeCertificate(keys.dir);
+  const server = await startServer(null, ['--tls-cert', files.cert, '--tls-key', files.key, ...flags]);
+  return {
+    server,
+    ca: readFileSync(files.cert),
+    async stop() {
+      await server.stop();
+      keys.remove();
+    },
+  };
 }
 
 // Runs a command with no input: {code, stdout, stderr}, never rejects on a non-zero exit.
