@@ -66,7 +66,7 @@ core::SessionOpResult PollSession::apply(const core::SessionOp& op) {
 }
 
 void PollSession::on_position(const std::string& channel, const std::string& position) {
-  buffer_.place(channel, position);
+  buffer_.add_position(channel, position);
 }
 
 void PollSession::on_gap(const std::string& channel) { buffer_.add_gap(channel); }
@@ -100,10 +100,7 @@ void PollSession::answer() {
   answer_due_ = false;
   wait_.stop();
   if (!waiting_) return;
-  std::vector<std::string> names;
-  channels_.for_each([&names](const std::string& channel) { names.push_back(channel); });
-  std::sort(names.begin(), names.end());
-  std::string body = poll_answer(id(), buffer_, reached_, names);
+  std::string body = poll_answer(id(), buffer_, reached_);
   buffer_.answered(reached_);
   Reply reply = std::exchange(waiting_, nullptr);
   start_grace();
@@ -127,7 +124,31 @@ void PollSession::start_grace() {
 
 void PollSession::expire_at(int64_t expires_at_ms) {
   if (!expires_at_ms || (expires_at_ms_ && expires_at_ms_ <= expires_at_ms)) return;
+  set_expiry(expires_at_ms);
+}
+
+std::optional<PollSession::Refusal> PollSession::renew(const auth::Credentials& credentials) {
+  const int64_t now_ms = util::wall_ms();
+  std::optional<Refusal> refusal;
+  int64_t expires_at_ms = 0;
+  channels_.for_each([&](const std::string& channel) {
+    if (refusal) return;
+    auth::Decision decision = context_.settings.access.may_subscribe(credentials, channel, now_ms);
+    if (!decision.allowed()) refusal = Refusal{channel, std::move(decision)};
+    else if (decision.expires_at_ms && (!expires_at_ms || decision.expires_at_ms < expires_at_ms))
+      expires_at_ms = decision.expires_at_ms;
+  });
+  if (refusal) return refusal;
+  if (expires_at_ms_ && (!expires_at_ms || expires_at_ms > expires_at_ms_)) set_expiry(expires_at_ms);
+  return std::nullopt;
+}
+
+void PollSession::set_expiry(int64_t expires_at_ms) {
   expires_at_ms_ = expires_at_ms;
+  if (!expires_at_ms) {
+    expiry_.stop();
+    return;
+  }
   expiry_.start(std::max<int64_t>(expires_at_ms - util::wall_ms(), 0), [this] { end(); });
 }
 

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "auth/access.h"
 #include "core/session.h"
 #include "net/timer.h"
 #include "transports/context.h"
@@ -30,6 +31,16 @@ class PollSession final : public core::Session, private SessionChannels::Sink {
   // server has --max-sessions open. `expires_at_ms` (wall clock, 0: never).
   static PollSession* open(Context& context, const std::vector<std::string>& channels, const std::string* since,
                            int64_t expires_at_ms);
+
+  // Why a poll's credentials do not cover the session: the first channel they do not grant.
+  struct Refusal {
+    std::string channel;
+    auth::Decision decision;
+  };
+  // A poll presents fresh `credentials`: when they grant every channel of the
+  // session, it ends when that grant does, if that is later than before;
+  // else nothing changes, and the refusal says why.
+  std::optional<Refusal> renew(const auth::Credentials& credentials);
 
   // A poll acking `ack` (nullptr: none, on opening). It is answered at once
   // when anything is kept or `wait_ms` is 0, else when something comes, an
@@ -57,7 +68,9 @@ class PollSession final : public core::Session, private SessionChannels::Sink {
   void answer();
   void start_grace();
   void answer_when_settled();
+  // The session ends at `expires_at_ms` (wall clock, 0: never) if that is earlier than before.
   void expire_at(int64_t expires_at_ms);
+  void set_expiry(int64_t expires_at_ms);
   void count_buffered_bytes();
   // Removes the session and frees it later in this loop turn.
   void end();

@@ -3,8 +3,8 @@
  * the client. The session opens with the first channel (GET /lp?channel=A&since=CURSOR, answered
  * at once); the others join or leave it with session ops, each subscribe with the channel's own
  * cursor. Every next request acks the last answer's last_id and brings what came after it, with a
- * cursor and a gap flag per channel. A session that ended (unknown_session) is opened again, every
- * channel resuming from its own cursor.
+ * cursor and a gap flag for each channel it moves (the others keep theirs). A session that ended
+ * (unknown_session) is opened again, every channel resuming from its own cursor.
  */
 import { endpoint, HttpError, type Pending } from '../http';
 import type { ChannelState, DriverFactory, Host } from './driver';
@@ -14,7 +14,8 @@ interface SessionAnswer {
   session: string;
   messages: unknown[];
   last_id: string;
-  channels: Record<string, { last_id: string; gap: boolean }>;
+  /** Only the channels the answer moves; `last_id` is absent when a channel has only a gap. */
+  channels: Record<string, { last_id?: string; gap: boolean }>;
 }
 
 /** How one technique sends a session's requests. */
@@ -74,7 +75,7 @@ export function pollSessionDriver(name: string, carrier: PollCarrier): DriverFac
         const ch = env && channels.get(env.channel);
         if (ch) host.deliver(ch, env);
       }
-      for (const [ch, state] of states) if (ch && state) host.cursor(ch, state.last_id);
+      for (const [ch, state] of states) if (ch && state?.last_id !== undefined) host.cursor(ch, state.last_id);
       ack = a.last_id;
     };
 
@@ -149,7 +150,14 @@ export function pollSessionDriver(name: string, carrier: PollCarrier): DriverFac
         if (session && !closed) carrier.ops(host, session, [{ op: 'unsubscribe', channel: ch.name }]).catch(() => {});
       },
       close,
-      renew() {}, // each request takes the current token
+      // A poll presenting the new token moves the session's end to its expiry; a waiting poll holds
+      // the old one, so it gives way to a poll now (acking the same answer: nothing is lost).
+      renew() {
+        if (closed || !session) return;
+        clearTimeout(timer);
+        pending?.abort();
+        next();
+      },
     };
   };
 }
