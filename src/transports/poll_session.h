@@ -10,6 +10,7 @@
 #include "core/session.h"
 #include "net/timer.h"
 #include "transports/context.h"
+#include "transports/deadline.h"
 #include "transports/session_buffer.h"
 #include "transports/session_channels.h"
 
@@ -66,7 +67,6 @@ class PollSession final : public core::Session, private SessionChannels::Sink {
 
   void reach(const core::Message& message);
   void answer();
-  void start_grace();
   void answer_when_settled();
   // The session ends at `expires_at_ms` (wall clock, 0: never) if that is earlier than before.
   void expire_at(int64_t expires_at_ms);
@@ -84,8 +84,9 @@ class PollSession final : public core::Session, private SessionChannels::Sink {
   Reply waiting_;
   std::weak_ptr<const void> waiting_carrier_;
   bool answer_due_ = false;  // once every replay is in
-  net::Timer wait_;
-  net::Timer grace_;
+  // A session is polled many times a second: these deadlines move at every poll.
+  Deadline wait_;
+  Deadline grace_;
   net::Timer expiry_;
   int64_t expires_at_ms_ = 0;
   size_t counted_bytes_ = 0;  // this session's share of the buffered-bytes gauge

@@ -23,27 +23,31 @@ constexpr std::string_view kUnknownSession =
 using Carrier = std::shared_ptr<const PollCarrier>;
 
 // Keeps a poll's exchange while its session answers (which may be on another
-// thread, and later). When the request ends, answered or not, the session's
-// owner hears of it: a waiting poll whose client went is dropped, and the
+// thread, and later). When the request ends unanswered, the session's owner
+// hears of it: a waiting poll whose client went is dropped, and the
 // session's grace period begins. If the server stops meanwhile: 503.
 class PollWait final : public http::ExchangeState {
  public:
   PollWait(http::Exchange& exchange, Context& owner, std::string id)
       : exchange_(exchange), owner_(owner), id_(std::move(id)) {}
   ~PollWait() override {
-    alive_.reset();
+    const bool answered = *answered_;
+    answered_.reset();
+    // An answered poll is one its session no longer waits on.
+    if (answered) return;
     owner_.loop.post_soon([&owner = owner_, id = std::move(id_)] {
       if (auto* session = dynamic_cast<PollSession*>(owner.sessions.find(id))) session->carrier_gone();
     });
   }
   void on_shutdown() override { exchange_.respond_error(503, "unavailable", "the server is stopping; try again"); }
-  std::weak_ptr<const void> alive() const { return alive_; }
+  // Expires when the request ends; set once the poll was answered (or refused).
+  std::weak_ptr<bool> answered() const { return answered_; }
 
  private:
   http::Exchange& exchange_;
   Context& owner_;
   std::string id_;
-  std::shared_ptr<const bool> alive_ = std::make_shared<const bool>(true);
+  std::shared_ptr<bool> answered_ = std::make_shared<bool>(false);
 };
 
 // A poll of session `id` owned by `owner`, answered (or refused, when its
@@ -57,15 +61,19 @@ struct Poll {
 
 Poll hold_poll(Context& context, http::Exchange& exchange, Context& owner, const std::string& id, Carrier carrier) {
   auto wait = std::make_unique<PollWait>(exchange, owner, id);
-  std::weak_ptr<const void> alive = wait->alive();
+  std::weak_ptr<bool> alive = wait->answered();
   exchange.hold(std::move(wait));
   return {[&exchange, carrier = std::move(carrier), alive](std::optional<std::string> body) {
-            if (alive.expired() || exchange.finished()) return;
+            const std::shared_ptr<bool> answered = alive.lock();
+            if (!answered || exchange.finished()) return;
+            *answered = true;
             if (body) carrier->answer(exchange, std::move(*body));
             else carrier->refuse(exchange, 404, "unknown_session", kUnknownSession);
           },
           [&context, &exchange, alive](PollSession::Refusal refusal) {
-            if (alive.expired() || exchange.finished()) return;
+            const std::shared_ptr<bool> answered = alive.lock();
+            if (!answered || exchange.finished()) return;
+            *answered = true;
             refuse_access(context, exchange, refusal.decision, "subscribe", refusal.channel);
           },
           alive};
