@@ -83,4 +83,3 @@ std::string poll_answer(std::string_view session, const SessionBuffer& buffer, s
 }
 
 }  // namespace pushwire::transports
-
