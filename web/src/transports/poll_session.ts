@@ -28,7 +28,10 @@ export interface PollCarrier {
   ops(host: Host, session: string, ops: Op[]): Promise<OpResult[]>;
 }
 
-/** A long-poll answered this fast with nothing in it is not waiting as it should: pause before the next. */
+/**
+ * A long-poll answered this fast with nothing in it (no message, no channel's news) is not waiting
+ * as it should: pause before the next.
+ */
 const TOO_FAST_MS = 500;
 const OPEN_TIMEOUT_MS = 15000;
 
@@ -102,7 +105,9 @@ export function pollSessionDriver(name: string, carrier: PollCarrier): DriverFac
         apply(answer);
         let pause = 0;
         if (!carrier.waits) pause = host.settings.pollInterval;
-        else if (!answer.messages.length && Date.now() - started < TOO_FAST_MS) pause = 1000;
+        else if (!answer.messages.length && !Object.keys(answer.channels).length && Date.now() - started < TOO_FAST_MS) {
+          pause = 1000;
+        }
         timer = setTimeout(next, pause);
       }).catch((err: unknown) => {
         if (closed || pending !== req) return;
