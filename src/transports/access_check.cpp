@@ -36,8 +36,7 @@ bool allow_subscribe(Context& context, http::Exchange& exchange, std::string_vie
                      const auth::Credentials& credentials, auth::Decision& decision) {
   decision = context.settings.access.may_subscribe(credentials, channel, util::wall_ms());
   if (decision.allowed()) return true;
-  record_refusal(context, decision, "subscribe", channel, exchange.connection().peer());
-  respond_refusal(exchange, decision);
+  refuse_access(context, exchange, decision, "subscribe", channel);
   return false;
 }
 
@@ -52,9 +51,14 @@ bool allow_publish(Context& context, http::Exchange& exchange, std::string_view 
   const auth::Decision decision =
       access.may_publish(access.present(presented_token(exchange.request()), {}, now_ms), channel, now_ms);
   if (decision.allowed()) return true;
-  record_refusal(context, decision, "publish", channel, exchange.connection().peer());
-  respond_refusal(exchange, decision);
+  refuse_access(context, exchange, decision, "publish", channel);
   return false;
+}
+
+void refuse_access(Context& context, http::Exchange& exchange, const auth::Decision& decision, std::string_view what,
+                   std::string_view channel) {
+  record_refusal(context, decision, what, channel, exchange.connection().peer());
+  respond_refusal(exchange, decision);
 }
 
 void record_refusal(Context& context, const auth::Decision& decision, std::string_view what,

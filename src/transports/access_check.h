@@ -25,6 +25,10 @@ int64_t clamp_to_expiry(int64_t timeout_ms, const auth::Decision& decision);
 // as bearer); if not, answers 401 or 403 itself.
 bool allow_publish(Context& context, http::Exchange& exchange, std::string_view channel);
 
+// Refuses the request with `decision` (401 or 403), recorded as below.
+void refuse_access(Context& context, http::Exchange& exchange, const auth::Decision& decision, std::string_view what,
+                   std::string_view channel);
+
 // Counts a refusal in /metrics and logs it, at most --log-rate lines a second,
 // so that a flood of bad requests cannot flood the log.
 void record_refusal(Context& context, const auth::Decision& decision, std::string_view what,

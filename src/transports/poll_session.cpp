@@ -12,8 +12,12 @@ PollSession::PollSession(Context& context)
     : context_(context),
       channels_(context, *this),
       buffer_(context.settings.max_session_buffer_bytes),
-      wait_(context.loop),
-      grace_(context.loop),
+      wait_(context.loop, [this] { answer(); }),
+      grace_(context.loop,
+             [this] {
+               util::Metrics::add(context_.metrics.sessions_expired_total);
+               end();
+             }),
       expiry_(context.loop) {}
 
 PollSession::~PollSession() {
@@ -39,7 +43,7 @@ PollSession* PollSession::open(Context& context, const std::vector<std::string>&
 
 void PollSession::poll(const std::string* ack, int64_t wait_ms, Reply reply, std::weak_ptr<const void> carrier) {
   if (waiting_) answer();
-  grace_.stop();
+  grace_.clear();
   if (ack) buffer_.ack(*ack);
   count_buffered_bytes();
   waiting_ = std::move(reply);
@@ -48,7 +52,7 @@ void PollSession::poll(const std::string* ack, int64_t wait_ms, Reply reply, std
     answer_when_settled();
     return;
   }
-  wait_.start(wait_ms, [this] { answer(); });
+  wait_.set(wait_ms);
 }
 
 core::SessionOpResult PollSession::apply(const core::SessionOp& op) {
@@ -66,7 +70,7 @@ core::SessionOpResult PollSession::apply(const core::SessionOp& op) {
 }
 
 void PollSession::on_position(const std::string& channel, const std::string& position) {
-  buffer_.place(channel, position);
+  buffer_.add_position(channel, position);
 }
 
 void PollSession::on_gap(const std::string& channel) { buffer_.add_gap(channel); }
@@ -98,15 +102,12 @@ void PollSession::answer_when_settled() {
 
 void PollSession::answer() {
   answer_due_ = false;
-  wait_.stop();
+  wait_.clear();
   if (!waiting_) return;
-  std::vector<std::string> names;
-  channels_.for_each([&names](const std::string& channel) { names.push_back(channel); });
-  std::sort(names.begin(), names.end());
-  std::string body = poll_answer(id(), buffer_, reached_, names);
+  std::string body = poll_answer(id(), buffer_, reached_);
   buffer_.answered(reached_);
   Reply reply = std::exchange(waiting_, nullptr);
-  start_grace();
+  grace_.set(context_.settings.session_grace_ms);
   reply(std::move(body));
 }
 
@@ -114,20 +115,37 @@ void PollSession::carrier_gone() {
   if (!waiting_ || !waiting_carrier_.expired()) return;
   waiting_ = nullptr;
   answer_due_ = false;
-  wait_.stop();
-  start_grace();
-}
-
-void PollSession::start_grace() {
-  grace_.start(context_.settings.session_grace_ms, [this] {
-    util::Metrics::add(context_.metrics.sessions_expired_total);
-    end();
-  });
+  wait_.clear();
+  grace_.set(context_.settings.session_grace_ms);
 }
 
 void PollSession::expire_at(int64_t expires_at_ms) {
   if (!expires_at_ms || (expires_at_ms_ && expires_at_ms_ <= expires_at_ms)) return;
+  set_expiry(expires_at_ms);
+}
+
+std::optional<PollSession::Refusal> PollSession::renew(const auth::Credentials& credentials) {
+  const int64_t now_ms = util::wall_ms();
+  std::optional<Refusal> refusal;
+  int64_t expires_at_ms = 0;
+  channels_.for_each([&](const std::string& channel) {
+    if (refusal) return;
+    auth::Decision decision = context_.settings.access.may_subscribe(credentials, channel, now_ms);
+    if (!decision.allowed()) refusal = Refusal{channel, std::move(decision)};
+    else if (decision.expires_at_ms && (!expires_at_ms || decision.expires_at_ms < expires_at_ms))
+      expires_at_ms = decision.expires_at_ms;
+  });
+  if (refusal) return refusal;
+  if (expires_at_ms_ && (!expires_at_ms || expires_at_ms > expires_at_ms_)) set_expiry(expires_at_ms);
+  return std::nullopt;
+}
+
+void PollSession::set_expiry(int64_t expires_at_ms) {
   expires_at_ms_ = expires_at_ms;
+  if (!expires_at_ms) {
+    expiry_.stop();
+    return;
+  }
   expiry_.start(std::max<int64_t>(expires_at_ms - util::wall_ms(), 0), [this] { end(); });
 }
 
@@ -148,8 +166,8 @@ void PollSession::end() {
   context_.sessions.remove(*this);
   util::Metrics::add(context_.metrics.sessions_open, -1);
   channels_.clear();
-  wait_.stop();
-  grace_.stop();
+  wait_.clear();
+  grace_.clear();
   expiry_.stop();
   // Not now: this may be a timer's own callback.
   context_.loop.defer([this] { delete this; });

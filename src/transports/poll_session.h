@@ -6,9 +6,11 @@
 #include <string>
 #include <vector>
 
+#include "auth/access.h"
 #include "core/session.h"
 #include "net/timer.h"
 #include "transports/context.h"
+#include "transports/deadline.h"
 #include "transports/session_buffer.h"
 #include "transports/session_channels.h"
 
@@ -30,6 +32,16 @@ class PollSession final : public core::Session, private SessionChannels::Sink {
   // server has --max-sessions open. `expires_at_ms` (wall clock, 0: never).
   static PollSession* open(Context& context, const std::vector<std::string>& channels, const std::string* since,
                            int64_t expires_at_ms);
+
+  // Why a poll's credentials do not cover the session: the first channel they do not grant.
+  struct Refusal {
+    std::string channel;
+    auth::Decision decision;
+  };
+  // A poll presents fresh `credentials`: when they grant every channel of the
+  // session, it ends when that grant does, if that is later than before;
+  // else nothing changes, and the refusal says why.
+  std::optional<Refusal> renew(const auth::Credentials& credentials);
 
   // A poll acking `ack` (nullptr: none, on opening). It is answered at once
   // when anything is kept or `wait_ms` is 0, else when something comes, an
@@ -55,9 +67,10 @@ class PollSession final : public core::Session, private SessionChannels::Sink {
 
   void reach(const core::Message& message);
   void answer();
-  void start_grace();
   void answer_when_settled();
+  // The session ends at `expires_at_ms` (wall clock, 0: never) if that is earlier than before.
   void expire_at(int64_t expires_at_ms);
+  void set_expiry(int64_t expires_at_ms);
   void count_buffered_bytes();
   // Removes the session and frees it later in this loop turn.
   void end();
@@ -71,8 +84,9 @@ class PollSession final : public core::Session, private SessionChannels::Sink {
   Reply waiting_;
   std::weak_ptr<const void> waiting_carrier_;
   bool answer_due_ = false;  // once every replay is in
-  net::Timer wait_;
-  net::Timer grace_;
+  // A session is polled many times a second: these deadlines move at every poll.
+  Deadline wait_;
+  Deadline grace_;
   net::Timer expiry_;
   int64_t expires_at_ms_ = 0;
   size_t counted_bytes_ = 0;  // this session's share of the buffered-bytes gauge

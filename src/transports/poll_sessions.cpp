@@ -1,5 +1,6 @@
 #include "transports/poll_sessions.h"
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -10,6 +11,7 @@
 #include "transports/access_check.h"
 #include "transports/poll_session.h"
 #include "transports/request_args.h"
+#include "util/clock.h"
 
 namespace pushwire::transports {
 
@@ -21,44 +23,58 @@ constexpr std::string_view kUnknownSession =
 using Carrier = std::shared_ptr<const PollCarrier>;
 
 // Keeps a poll's exchange while its session answers (which may be on another
-// thread, and later). When the request ends, answered or not, the session's
-// owner hears of it: a waiting poll whose client went is dropped, and the
+// thread, and later). When the request ends unanswered, the session's owner
+// hears of it: a waiting poll whose client went is dropped, and the
 // session's grace period begins. If the server stops meanwhile: 503.
 class PollWait final : public http::ExchangeState {
  public:
   PollWait(http::Exchange& exchange, Context& owner, std::string id)
       : exchange_(exchange), owner_(owner), id_(std::move(id)) {}
   ~PollWait() override {
-    alive_.reset();
-    owner_.loop.post([&owner = owner_, id = std::move(id_)] {
+    const bool answered = *answered_;
+    answered_.reset();
+    // An answered poll is one its session no longer waits on.
+    if (answered) return;
+    owner_.loop.post_soon([&owner = owner_, id = std::move(id_)] {
       if (auto* session = dynamic_cast<PollSession*>(owner.sessions.find(id))) session->carrier_gone();
     });
   }
   void on_shutdown() override { exchange_.respond_error(503, "unavailable", "the server is stopping; try again"); }
-  std::weak_ptr<const void> alive() const { return alive_; }
+  // Expires when the request ends; set once the poll was answered (or refused).
+  std::weak_ptr<bool> answered() const { return answered_; }
 
  private:
   http::Exchange& exchange_;
   Context& owner_;
   std::string id_;
-  std::shared_ptr<const bool> alive_ = std::make_shared<const bool>(true);
+  std::shared_ptr<bool> answered_ = std::make_shared<bool>(false);
 };
 
-// A poll of session `id` owned by `owner`, answered on the request's own
-// thread if its client is still there.
+// A poll of session `id` owned by `owner`, answered (or refused, when its
+// token does not cover the session) on the request's own thread if its
+// client is still there.
 struct Poll {
   PollSession::Reply reply;
+  std::function<void(PollSession::Refusal)> refuse;
   std::weak_ptr<const void> carrier;
 };
 
-Poll hold_poll(http::Exchange& exchange, Context& owner, const std::string& id, Carrier carrier) {
+Poll hold_poll(Context& context, http::Exchange& exchange, Context& owner, const std::string& id, Carrier carrier) {
   auto wait = std::make_unique<PollWait>(exchange, owner, id);
-  std::weak_ptr<const void> alive = wait->alive();
+  std::weak_ptr<bool> alive = wait->answered();
   exchange.hold(std::move(wait));
   return {[&exchange, carrier = std::move(carrier), alive](std::optional<std::string> body) {
-            if (alive.expired() || exchange.finished()) return;
+            const std::shared_ptr<bool> answered = alive.lock();
+            if (!answered || exchange.finished()) return;
+            *answered = true;
             if (body) carrier->answer(exchange, std::move(*body));
             else carrier->refuse(exchange, 404, "unknown_session", kUnknownSession);
+          },
+          [&context, &exchange, alive](PollSession::Refusal refusal) {
+            const std::shared_ptr<bool> answered = alive.lock();
+            if (!answered || exchange.finished()) return;
+            *answered = true;
+            refuse_access(context, exchange, refusal.decision, "subscribe", refusal.channel);
           },
           alive};
 }
@@ -82,18 +98,33 @@ void open_session(Context& context, http::Exchange& exchange, const Carrier& car
     carrier->refuse(exchange, 503, "too_many_sessions", "the server has --max-sessions sessions open; try again later");
     return;
   }
-  Poll poll = hold_poll(exchange, context, session->id(), carrier);
+  Poll poll = hold_poll(context, exchange, context, session->id(), carrier);
   session->poll(nullptr, 0, std::move(poll.reply), std::move(poll.carrier));
 }
 
-// On the owner's thread.
-void poll_on_owner(Context& owner, const std::string& id, const std::string& ack, int64_t wait_ms, Poll poll) {
+// On the owner's thread. A poll with a token (`renewal`) renews the session with it.
+void poll_on_owner(Context& owner, const std::string& id, const std::string& ack, int64_t wait_ms,
+                   const std::optional<auth::Credentials>& renewal, Poll poll) {
   auto* session = dynamic_cast<PollSession*>(owner.sessions.find(id));
   if (!session) {
     poll.reply(std::nullopt);
     return;
   }
+  if (renewal)
+    if (std::optional<PollSession::Refusal> refusal = session->renew(*renewal)) {
+      poll.refuse(std::move(*refusal));
+      return;
+    }
   session->poll(&ack, wait_ms, std::move(poll.reply), std::move(poll.carrier));
+}
+
+// What a next poll's token says, read on the request's thread: nothing when
+// access control is off or the poll has no token.
+std::optional<auth::Credentials> renewal_of(Context& context, const http::Request& request) {
+  const auth::Access& access = context.settings.access;
+  const std::string_view token = presented_token(request);
+  if (!access.enabled() || token.empty()) return std::nullopt;
+  return access.present(token, {}, util::wall_ms());
 }
 
 void next_poll(Context& context, http::Exchange& exchange, const Carrier& carrier, const std::string& id) {
@@ -110,10 +141,11 @@ void next_poll(Context& context, http::Exchange& exchange, const Carrier& carrie
     carrier->refuse(exchange, 404, "unknown_session", kUnknownSession);
     return;
   }
+  std::optional<auth::Credentials> renewal = renewal_of(context, exchange.request());
   Context& target = *context.peers[*owner];
-  Poll poll = hold_poll(exchange, target, id, carrier);
+  Poll poll = hold_poll(context, exchange, target, id, carrier);
   if (&target == &context) {
-    poll_on_owner(target, id, *ack, wait_ms, std::move(poll));
+    poll_on_owner(target, id, *ack, wait_ms, renewal, std::move(poll));
     return;
   }
   util::Metrics::add(context.metrics.session_requests_forwarded_total);
@@ -121,11 +153,15 @@ void next_poll(Context& context, http::Exchange& exchange, const Carrier& carrie
   // this thread, which alone touches the exchange. If the client has gone
   // by then, the answer is dropped: its next poll acks an older answer, and
   // gets this one's messages again.
-  target.loop.post([&target, &origin = context, id, ack = *ack, wait_ms, poll = std::move(poll)] {
+  target.loop.post([&target, &origin = context, id, ack = *ack, wait_ms, renewal = std::move(renewal),
+                    poll = std::move(poll)] {
     auto answer_back = [&origin, reply = poll.reply](std::optional<std::string> body) {
       origin.loop.post([reply, body = std::move(body)] { reply(body); });
     };
-    poll_on_owner(target, id, ack, wait_ms, {answer_back, poll.carrier});
+    auto refuse_back = [&origin, refuse = poll.refuse](PollSession::Refusal refusal) {
+      origin.loop.post([refuse, refusal = std::move(refusal)] { refuse(refusal); });
+    };
+    poll_on_owner(target, id, ack, wait_ms, renewal, {answer_back, refuse_back, poll.carrier});
   });
 }
 }  // namespace

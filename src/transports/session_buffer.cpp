@@ -16,14 +16,15 @@ size_t SessionBuffer::cost(const core::MessagePtr& message) { return message->en
 
 size_t SessionBuffer::add_message(core::MessagePtr message) {
   bytes_ += cost(message);
-  entries_.push_back({next_pos_++, std::move(message), {}});
+  entries_.push_back({next_pos_++, Entry::Kind::message, std::move(message), {}, {}});
   size_t dropped = 0;
   while (bytes_ > max_bytes_) {
     Entry oldest = std::move(entries_.front());
     entries_.pop_front();
-    if (!oldest.message) {
-      // A gap signal stays; it moves behind what is dropped.
-      entries_.push_back({next_pos_++, nullptr, std::move(oldest.gap_channel)});
+    if (oldest.kind != Entry::Kind::message) {
+      // A signal stays; it moves behind what is dropped.
+      oldest.pos = next_pos_++;
+      entries_.push_back(std::move(oldest));
       continue;
     }
     bytes_ -= cost(oldest.message);
@@ -34,12 +35,25 @@ size_t SessionBuffer::add_message(core::MessagePtr message) {
 }
 
 void SessionBuffer::add_gap(const std::string& channel) {
-  if (!has_gap(channel)) entries_.push_back({next_pos_++, nullptr, channel});
+  if (!has_gap(channel)) entries_.push_back({next_pos_++, Entry::Kind::gap, nullptr, channel, {}});
+}
+
+void SessionBuffer::add_position(const std::string& channel, std::string position) {
+  entries_.push_back({next_pos_++, Entry::Kind::position, nullptr, channel, std::move(position)});
 }
 
 bool SessionBuffer::has_gap(std::string_view channel) const {
-  return std::any_of(entries_.begin(), entries_.end(),
-                     [channel](const Entry& entry) { return !entry.message && entry.gap_channel == channel; });
+  return std::any_of(entries_.begin(), entries_.end(), [channel](const Entry& entry) {
+    return entry.kind == Entry::Kind::gap && entry.signal_channel == channel;
+  });
+}
+
+void SessionBuffer::forget(std::string_view channel) {
+  std::erase_if(entries_, [this, channel](const Entry& entry) {
+    if (entry.channel() != channel) return false;
+    if (entry.message) bytes_ -= cost(entry.message);
+    return true;
+  });
 }
 
 void SessionBuffer::ack(std::string_view cursor) {
@@ -49,11 +63,7 @@ void SessionBuffer::ack(std::string_view cursor) {
   const uint64_t end_pos = newest->end_pos;
   answers_.erase(answers_.begin(), std::prev(newest.base()));
   while (!entries_.empty() && entries_.front().pos < end_pos) {
-    const Entry& entry = entries_.front();
-    if (entry.message) {
-      bytes_ -= cost(entry.message);
-      if (auto it = cursors_.find(entry.message->channel); it != cursors_.end()) it->second = entry.message->id;
-    }
+    if (entries_.front().message) bytes_ -= cost(entries_.front().message);
     entries_.pop_front();
   }
 }
@@ -62,15 +72,6 @@ void SessionBuffer::answered(std::string_view cursor) {
   if (!answers_.empty() && answers_.back().cursor == cursor && answers_.back().end_pos == next_pos_) return;
   if (answers_.size() == kAnswersKept) answers_.pop_front();
   answers_.push_back({std::string(cursor), next_pos_});
-}
-
-void SessionBuffer::forget(std::string_view channel) {
-  if (auto it = cursors_.find(channel); it != cursors_.end()) cursors_.erase(it);
-}
-
-const std::string* SessionBuffer::cursor(std::string_view channel) const {
-  auto it = cursors_.find(channel);
-  return it == cursors_.end() ? nullptr : &it->second;
 }
 
 }  // namespace pushwire::transports

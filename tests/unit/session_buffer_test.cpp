@@ -21,11 +21,16 @@ MessagePtr message(const std::string& channel, uint64_t seq) {
   return m;
 }
 
-// What the buffer holds: "channel:seq" for a message, "gap:channel" for a gap signal.
+// What the buffer holds: "channel:seq" for a message, "gap:channel" for a gap
+// signal, "channel@position" for an added channel's position.
 std::vector<std::string> held(const SessionBuffer& buffer) {
+  using Kind = SessionBuffer::Entry::Kind;
   std::vector<std::string> out;
-  for (const auto& entry : buffer.entries())
-    out.push_back(entry.message ? entry.channel() + ":" + std::to_string(entry.message->seq) : "gap:" + entry.channel());
+  for (const auto& entry : buffer.entries()) {
+    if (entry.kind == Kind::message) out.push_back(entry.channel() + ":" + std::to_string(entry.message->seq));
+    else if (entry.kind == Kind::gap) out.push_back("gap:" + entry.channel());
+    else out.push_back(entry.channel() + "@" + entry.position);
+  }
   return out;
 }
 
@@ -33,7 +38,6 @@ std::vector<std::string> held(const SessionBuffer& buffer) {
 
 TEST(SessionBuffer, AnAckDropsWhatTheAnswerWithThatCursorCarried) {
   SessionBuffer buffer(1 << 20);
-  buffer.place("a", "r-0");
   buffer.answered("r-0");
   buffer.add_message(message("a", 1));
   buffer.add_message(message("b", 2));
@@ -41,7 +45,6 @@ TEST(SessionBuffer, AnAckDropsWhatTheAnswerWithThatCursorCarried) {
   buffer.add_message(message("a", 3));
   buffer.ack("r-2");
   EXPECT_EQ(held(buffer), std::vector<std::string>{"a:3"});
-  EXPECT_EQ(*buffer.cursor("a"), "r-1");
   EXPECT_EQ(buffer.bytes(), message("a", 3)->encoded(kEnvelope).size());
 }
 
@@ -92,10 +95,36 @@ TEST(SessionBuffer, AGapStaysUntilTheAnswerThatCarriedItIsAcked) {
   EXPECT_EQ(held(buffer), std::vector<std::string>{"a:1"});
 }
 
-TEST(SessionBuffer, AForgottenChannelHasNoCursor) {
+TEST(SessionBuffer, AnAddedChannelsPositionIsSentAgainAfterALostAnswer) {
   SessionBuffer buffer(1 << 20);
-  buffer.place("a", "r-5");
-  EXPECT_EQ(*buffer.cursor("a"), "r-5");
+  buffer.answered("r-0");
+  buffer.add_position("a", "r-0");
+  buffer.add_message(message("a", 1));
+  buffer.answered("r-1");  // lost on its way
+  buffer.ack("r-0");
+  EXPECT_EQ(held(buffer), (std::vector<std::string>{"a@r-0", "a:1"}));
+  buffer.answered("r-1");
+  buffer.ack("r-1");
+  EXPECT_TRUE(buffer.empty());
+}
+
+TEST(SessionBuffer, APositionStaysWhenOlderMessagesGo) {
+  const size_t one = message("a", 1)->encoded(kEnvelope).size();
+  SessionBuffer buffer(2 * one);
+  buffer.add_position("b", "r-0");
+  buffer.add_message(message("a", 1));
+  buffer.add_message(message("a", 2));
+  buffer.add_message(message("a", 3));
+  EXPECT_EQ(held(buffer), (std::vector<std::string>{"a:2", "a:3", "b@r-0", "gap:a"}));
+}
+
+TEST(SessionBuffer, ARemovedChannelsEntriesGo) {
+  SessionBuffer buffer(1 << 20);
+  buffer.add_position("a", "r-0");
+  buffer.add_message(message("a", 1));
+  buffer.add_message(message("b", 2));
+  buffer.add_gap("a");
   buffer.forget("a");
-  EXPECT_EQ(buffer.cursor("a"), nullptr);
+  EXPECT_EQ(held(buffer), std::vector<std::string>{"b:2"});
+  EXPECT_EQ(buffer.bytes(), message("b", 2)->encoded(kEnvelope).size());
 }

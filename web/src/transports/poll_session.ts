@@ -3,8 +3,8 @@
  * the client. The session opens with the first channel (GET /lp?channel=A&since=CURSOR, answered
  * at once); the others join or leave it with session ops, each subscribe with the channel's own
  * cursor. Every next request acks the last answer's last_id and brings what came after it, with a
- * cursor and a gap flag per channel. A session that ended (unknown_session) is opened again, every
- * channel resuming from its own cursor.
+ * cursor and a gap flag for each channel it moves (the others keep theirs). A session that ended
+ * (unknown_session) is opened again, every channel resuming from its own cursor.
  */
 import { endpoint, HttpError, type Pending } from '../http';
 import type { ChannelState, DriverFactory, Host } from './driver';
@@ -14,7 +14,8 @@ interface SessionAnswer {
   session: string;
   messages: unknown[];
   last_id: string;
-  channels: Record<string, { last_id: string; gap: boolean }>;
+  /** Only the channels the answer moves; `last_id` is absent when a channel has only a gap. */
+  channels: Record<string, { last_id?: string; gap: boolean }>;
 }
 
 /** How one technique sends a session's requests. */
@@ -27,7 +28,10 @@ export interface PollCarrier {
   ops(host: Host, session: string, ops: Op[]): Promise<OpResult[]>;
 }
 
-/** A long-poll answered this fast with nothing in it is not waiting as it should: pause before the next. */
+/**
+ * A long-poll answered this fast with nothing in it (no message, no channel's news) is not waiting
+ * as it should: pause before the next.
+ */
 const TOO_FAST_MS = 500;
 const OPEN_TIMEOUT_MS = 15000;
 
@@ -74,7 +78,7 @@ export function pollSessionDriver(name: string, carrier: PollCarrier): DriverFac
         const ch = env && channels.get(env.channel);
         if (ch) host.deliver(ch, env);
       }
-      for (const [ch, state] of states) if (ch && state) host.cursor(ch, state.last_id);
+      for (const [ch, state] of states) if (ch && state?.last_id !== undefined) host.cursor(ch, state.last_id);
       ack = a.last_id;
     };
 
@@ -101,7 +105,9 @@ export function pollSessionDriver(name: string, carrier: PollCarrier): DriverFac
         apply(answer);
         let pause = 0;
         if (!carrier.waits) pause = host.settings.pollInterval;
-        else if (!answer.messages.length && Date.now() - started < TOO_FAST_MS) pause = 1000;
+        else if (!answer.messages.length && !Object.keys(answer.channels).length && Date.now() - started < TOO_FAST_MS) {
+          pause = 1000;
+        }
         timer = setTimeout(next, pause);
       }).catch((err: unknown) => {
         if (closed || pending !== req) return;
@@ -149,7 +155,14 @@ export function pollSessionDriver(name: string, carrier: PollCarrier): DriverFac
         if (session && !closed) carrier.ops(host, session, [{ op: 'unsubscribe', channel: ch.name }]).catch(() => {});
       },
       close,
-      renew() {}, // each request takes the current token
+      // A poll presenting the new token moves the session's end to its expiry; a waiting poll holds
+      // the old one, so it gives way to a poll now (acking the same answer: nothing is lost).
+      renew() {
+        if (closed || !session) return;
+        clearTimeout(timer);
+        pending?.abort();
+        next();
+      },
     };
   };
 }
