@@ -29,8 +29,11 @@ void ProtocolDetector::on_read(std::string_view bytes) {
     }
   }
   std::unique_ptr<net::Connection::Handler> next;
-  if (http2) next = std::make_unique<http2::Http2Session>(connection_, stack_.router, stack_.cors, *stack_.http2);
-  else next = std::make_unique<http::HttpSession>(connection_, stack_.router, stack_.cors, stack_.http);
+  if (http2) {
+    next = std::make_unique<http2::Http2Session>(connection_, stack_.http.router, stack_.http.cors, *stack_.http2);
+  } else {
+    next = std::make_unique<http::HttpSession>(connection_, stack_.http);
+  }
   net::Connection::Handler* handler = next.get();
   const std::string input(bytes);  // `held_` goes with this detector
   connection_.set_handler(std::move(next));  // this detector is retired
@@ -46,7 +49,7 @@ void ProtocolDetector::on_tick(int64_t now_ms) {
     connection_.abort();
     return;
   }
-  if (now_ms - accepted_ms_ > stack_.http.idle_timeout_ms) connection_.close();
+  if (now_ms - accepted_ms_ > stack_.http.settings.idle_timeout_ms) connection_.close();
 }
 
 void ProtocolDetector::on_shutdown() { connection_.close(); }

@@ -13,9 +13,7 @@ namespace pushwire::app {
 
 // What a connection's protocol handlers are made with.
 struct ProtocolStack {
-  const http::Router& router;
-  const http::CorsPolicy& cors;
-  const http::HttpSettings& http;
+  http::HttpSite http;
   const http2::Http2Settings* http2;  // nullptr: HTTP/1.1 only
   int64_t tls_handshake_timeout_ms;
   util::Metrics& metrics;

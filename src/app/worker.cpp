@@ -24,7 +24,7 @@ Worker::Worker(const ServerConfig& config, broker::Broker* shared, const BrokerF
       context_{broker_, fanout_, loop_, config.transports, metrics, limits.publish_rate, sessions_, peers},
       static_files_(config.static_dir, config.static_max_bytes, metrics.static_refused_total),
       tls_(tls),
-      protocols_{router_, config.cors, config.http, config.http2 ? &*config.http2 : nullptr,
+      protocols_{{router_, config.cors, config.http}, config.http2 ? &*config.http2 : nullptr,
                  config.tls_handshake_timeout_ms, metrics},
       listener_(loop_, [this](net::Connection& connection) { on_connection(connection); }) {
   peers[index] = &context_;

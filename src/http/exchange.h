@@ -86,8 +86,8 @@ class Exchange : public util::SlabAllocated<Exchange> {
   ExchangeCarrier& carrier_;
   std::unique_ptr<Request> request_;
   std::unique_ptr<ExchangeState> state_;
-  bool keep_alive_;  // the request's, kept when it is released
   BodyFraming framing_ = BodyFraming::content_length;
+  bool keep_alive_;  // the request's, kept when it is released
   bool cors_ = true;
   bool started_ = false;
   bool finished_ = false;

@@ -11,24 +11,38 @@ namespace {
 constexpr size_t kMaxBufferedWhileBusy = 64 * 1024;
 }  // namespace
 
-HttpSession::HttpSession(net::Connection& connection, const Router& router, const CorsPolicy& cors,
-                         const HttpSettings& settings)
+HttpSession::HttpSession(net::Connection& connection, const HttpSite& site)
     : connection_(connection),
-      router_(router),
-      cors_(cors),
-      settings_(settings),
-      parser_(settings.limits),
+      site_(site),
       last_activity_ms_(connection.loop().now_ms()) {}
 
 HttpSession::~HttpSession() = default;
 
+HttpSession::Reading& HttpSession::reading() {
+  if (!reading_) reading_ = std::make_unique<Reading>(site_.settings.limits);
+  return *reading_;
+}
+
+void HttpSession::finish_reading() {
+  if (!reading_) return;
+  Reading& reading = *reading_;
+  if (reading.pending.empty() && reading.parser.between_requests()) {
+    reading_.reset();
+  } else if (!reading.parser.reading_head()) {
+    reading.head_started_ms = 0;
+  } else if (!reading.head_started_ms) {
+    reading.head_started_ms = connection_.loop().now_ms();
+  }
+}
+
 void HttpSession::on_read(std::string_view bytes) {
   last_activity_ms_ = connection_.loop().now_ms();
-  finished_exchange_.reset();  // no callback of it can be running now
+  drop_finished_exchange();  // no callback of it can be running now
   if (closing_ || upgraded_) return;
-  pending_.append(bytes);
-  if (exchange_) {
-    if (pending_.size() > kMaxBufferedWhileBusy) connection_.pause_reading();
+  std::string& pending = reading().pending;
+  pending.append(bytes);
+  if (answering()) {
+    if (pending.size() > kMaxBufferedWhileBusy) connection_.pause_reading();
     return;
   }
   process();
@@ -37,42 +51,41 @@ void HttpSession::on_read(std::string_view bytes) {
 void HttpSession::process() {
   if (processing_) return;
   processing_ = true;
-  while (!exchange_ && !closing_ && !upgraded_ && !pending_.empty()) {
+  while (!answering() && !closing_ && !upgraded_ && reading_ && !reading_->pending.empty()) {
+    std::string& pending = reading_->pending;
     if (output_backed_up()) {  // on_drained() goes on
       connection_.notify_when_drained();
-      if (pending_.size() > kMaxBufferedWhileBusy) connection_.pause_reading();
+      if (pending.size() > kMaxBufferedWhileBusy) connection_.pause_reading();
       break;
     }
-    const RequestParser::Result result = parser_.feed(pending_);
-    pending_.erase(0, result.consumed);
+    const RequestParser::Result result = reading_->parser.feed(pending);
+    pending.erase(0, result.consumed);
     if (result.error != ParseError::none) {
       reject(result);
       break;
     }
     if (result.expects_continue) connection_.write(net::OutChunk::literal("HTTP/1.1 100 Continue\r\n\r\n"));
     if (!result.request_ready) break;
-    dispatch(parser_.take_request());
-    finished_exchange_.reset();
+    dispatch(reading_->parser.take_request());
+    drop_finished_exchange();
   }
-  // A stream or an idle keep-alive connection keeps no buffer of parsed bytes.
-  if (pending_.empty()) std::string().swap(pending_);
-  if (!parser_.reading_head()) head_started_ms_ = 0;
-  else if (!head_started_ms_) head_started_ms_ = connection_.loop().now_ms();
+  finish_reading();
   processing_ = false;
 }
 
 // Called while the loop finishes its writes, when output queued now would
 // wait for the next event: the next requests are taken in a task of their own.
 void HttpSession::on_drained() {
-  if (closing_ || upgraded_ || exchange_) return;
+  if (closing_ || upgraded_ || answering()) return;
   connection_.resume_reading();
   process_later();
 }
 
 void HttpSession::dispatch(Request request) {
   exchange_ = std::make_unique<Exchange>(*this, std::move(request));
+  exchange_done_ = false;
   PW_LOG(debug, connection_.peer(), " ", exchange_->request().method, " ", redacted_target(exchange_->request().target));
-  router_.dispatch(*exchange_);
+  site_.router.dispatch(*exchange_);
 }
 
 void HttpSession::reject(const RequestParser::Result& result) {
@@ -94,11 +107,12 @@ void HttpSession::answer_and_close(int status, std::string_view code, std::strin
   Request none;
   none.keep_alive = false;
   exchange_ = std::make_unique<Exchange>(*this, std::move(none));
+  exchange_done_ = false;
   exchange_->respond_error(status, code, message);
 }
 
 void HttpSession::exchange_finished(bool keep_alive) {
-  finished_exchange_ = std::move(exchange_);
+  exchange_done_ = true;
   if (!keep_alive || closing_) {
     closing_ = true;
     connection_.close();
@@ -107,17 +121,25 @@ void HttpSession::exchange_finished(bool keep_alive) {
   connection_.resume_reading();
   // process() goes on with the next request; or, without input waiting, the
   // next read does (and frees the finished exchange).
-  if (processing_ || pending_.empty()) return;
+  if (processing_ || !reading_ || reading_->pending.empty()) return;
   // Finished from a callback of the exchange's own state with pipelined
   // requests waiting: go on later, once that state has returned.
   process_later();
 }
 
+void HttpSession::drop_finished_exchange() {
+  if (!exchange_done_) return;
+  exchange_.reset();
+  exchange_done_ = false;
+}
+
 void HttpSession::process_later() {
-  if (!alive_) alive_ = std::make_shared<bool>(true);
-  connection_.loop().defer([self = this, alive = std::weak_ptr<bool>(alive_)] {
-    if (alive.expired()) return;
-    self->finished_exchange_.reset();
+  util::BackReference<HttpSession>*& deferred = reading().deferred;
+  if (!deferred) deferred = new util::BackReference<HttpSession>(this);
+  connection_.loop().defer([back = deferred->hold()] {
+    HttpSession* self = back->redeem();
+    if (!self) return;
+    self->drop_finished_exchange();
     self->process();
   });
 }
@@ -125,7 +147,8 @@ void HttpSession::process_later() {
 void HttpSession::upgrade(std::unique_ptr<net::Connection::Handler> handler) {
   upgraded_ = true;
   net::Connection::Handler* next = handler.get();
-  std::string leftover = std::move(pending_);
+  std::string leftover = reading_ ? std::move(reading_->pending) : std::string();
+  reading_.reset();
   connection_.set_handler(std::move(handler));  // this session is retired
   if (!leftover.empty()) next->on_read(leftover);
 }
@@ -133,20 +156,21 @@ void HttpSession::upgrade(std::unique_ptr<net::Connection::Handler> handler) {
 void HttpSession::on_closed() {
   closing_ = true;
   exchange_.reset();
-  finished_exchange_.reset();
+  exchange_done_ = false;
 }
 
 void HttpSession::on_tick(int64_t now_ms) {
-  if (exchange_) {
+  if (answering()) {
     if (ExchangeState* state = exchange_->state()) state->on_tick(now_ms);
     return;
   }
-  if (head_started_ms_ && now_ms - head_started_ms_ > settings_.header_timeout_ms) {
-    if (settings_.metrics) settings_.metrics->refused(util::Refusal::header_timeout);
+  const int64_t head_started_ms = reading_ ? reading_->head_started_ms : 0;
+  if (head_started_ms && now_ms - head_started_ms > site_.settings.header_timeout_ms) {
+    if (site_.settings.metrics) site_.settings.metrics->refused(util::Refusal::header_timeout);
     answer_and_close(408, "request_timeout", "the request's headers did not arrive in time (--header-timeout)");
     return;
   }
-  if (now_ms - last_activity_ms_ > settings_.idle_timeout_ms) {
+  if (now_ms - last_activity_ms_ > site_.settings.idle_timeout_ms) {
     PW_LOG(debug, connection_.peer(), " idle, closing");
     closing_ = true;
     connection_.close();
@@ -155,11 +179,11 @@ void HttpSession::on_tick(int64_t now_ms) {
 
 void HttpSession::on_shutdown() {
   closing_ = true;
-  if (exchange_ && exchange_->state()) {
+  if (answering() && exchange_->state()) {
     exchange_->state()->on_shutdown();
     return;
   }
-  if (!exchange_) connection_.close();
+  if (!answering()) connection_.close();
 }
 
 }  // namespace pushwire::http

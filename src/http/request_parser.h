@@ -58,6 +58,8 @@ class RequestParser {
 
   // Part of a request's head has arrived, and not yet all of it.
   bool reading_head() const;
+  // No byte of a next request has arrived (the parser then holds no state).
+  bool between_requests() const { return !state_; }
 
  private:
   struct State;

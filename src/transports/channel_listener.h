@@ -20,19 +20,24 @@ class ChannelListener : public core::Subscriber {
   ChannelListener() = default;
   ChannelListener(const ChannelListener&) = delete;
   ChannelListener& operator=(const ChannelListener&) = delete;
-  ~ChannelListener() override { stop(); }
+  // A derived class calls stop() in its own destructor: listener_context() is its to give.
+  ~ChannelListener() override = default;
 
-  bool listening() const { return context_ != nullptr; }
+  bool listening() const { return channel_ != nullptr; }
   const std::string& channel() const { return *channel_; }  // while listening
 
  protected:
+  // The thread's context, which every subscriber holds anyway: a listener
+  // asks for it instead of keeping a copy, as thousands of them are idle.
+  virtual Context& listener_context() const = 0;
+
   // `on_replay(core::Replay)` gets the kept messages after `since` (nullptr:
   // none, new messages only) and whether a gap is to be reported. `scope`
   // says whether `since` is this channel's cursor or a stream's.
   template <typename OnReplay>
-  void listen(Context& context, std::string_view channel, const std::string* since, OnReplay on_replay,
+  void listen(std::string_view channel, const std::string* since, OnReplay on_replay,
               core::CursorScope scope = core::CursorScope::channel) {
-    context_ = &context;
+    Context& context = listener_context();
     channel_ = &context.fanout.add(channel, this);
     util::Metrics::add(context.metrics.subscribers_open, 1);
     // A networked broker may answer later: by then this listener may be gone,
@@ -50,11 +55,15 @@ class ChannelListener : public core::Subscriber {
 
   void stop() {
     forget_pending_replay();  // an answer still due finds nobody
-    if (!context_) return;
-    context_->fanout.remove(*channel_, this);
-    util::Metrics::add(context_->metrics.subscribers_open, -1);
-    context_ = nullptr;
+    if (!channel_) return;
+    Context& context = listener_context();
+    context.fanout.remove(*channel_, this);
+    util::Metrics::add(context.metrics.subscribers_open, -1);
+    channel_ = nullptr;
   }
+
+  // Between listen() and the broker's answer.
+  bool replay_due() const { return pending_replay_ != nullptr; }
 
  private:
   void forget_pending_replay() {
@@ -66,12 +75,11 @@ class ChannelListener : public core::Subscriber {
   template <typename OnReplay>
   void answer_replay(core::Replay replay, OnReplay& on_replay) {
     set_delivered_through(replay.resume_after);
-    if (replay.gap) util::Metrics::add(context_->metrics.gaps_total);
+    if (replay.gap) util::Metrics::add(listener_context().metrics.gaps_total);
     on_replay(std::move(replay));
   }
 
-  Context* context_ = nullptr;
-  const std::string* channel_ = nullptr;  // the Fanout's copy, valid while listening
+  const std::string* channel_ = nullptr;  // the Fanout's copy, while listening
   util::BackReference<ChannelListener>* pending_replay_ = nullptr;  // while the broker's replay is due
 };
 

@@ -11,14 +11,14 @@ std::string PollShape::wrap(std::string body) const {
 }
 
 LongpollWait::LongpollWait(Context& context, http::Exchange& exchange, PollShape shape)
-    : exchange_(exchange), shape_(std::move(shape)), timeout_(context.loop) {}
+    : context_(context), exchange_(exchange), shape_(std::move(shape)), timeout_(context.loop) {}
 
 void LongpollWait::start(Context& context, http::Exchange& exchange, const std::string& channel,
                          const std::string* since, int64_t timeout_ms, PollShape shape) {
   auto owned = std::unique_ptr<LongpollWait>(new LongpollWait(context, exchange, std::move(shape)));
   LongpollWait* wait = owned.get();
   exchange.hold(std::move(owned));
-  wait->listen(context, channel, since, [wait, timeout_ms](core::Replay replay) {
+  wait->listen(channel, since, [wait, timeout_ms](core::Replay replay) {
     wait->position_ = std::move(replay.position);
     if (!replay.messages.empty() || replay.gap || timeout_ms == 0) {
       wait->answer(replay.messages, wait->position_, replay.gap);

@@ -27,13 +27,17 @@ class LongpollWait final : public http::ExchangeState, public ChannelListener {
   static void start(Context& context, http::Exchange& exchange, const std::string& channel, const std::string* since,
                     int64_t timeout_ms, PollShape shape);
 
+  ~LongpollWait() override { stop(); }
+
   void on_shutdown() override;
 
  private:
   LongpollWait(Context& context, http::Exchange& exchange, PollShape shape);
+  Context& listener_context() const override { return context_; }
   void on_message(const core::MessagePtr& message) override;
   void answer(const std::vector<core::MessagePtr>& messages, std::string_view position, bool gap);
 
+  Context& context_;
   http::Exchange& exchange_;
   PollShape shape_;
   net::Timer timeout_;

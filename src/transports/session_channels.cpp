@@ -14,7 +14,7 @@ std::optional<core::SessionOpResult> SessionChannels::refusal(const core::Sessio
   const bool subscribed = contains(op.channel);
   if (op.kind == core::SessionOp::Kind::subscribe) {
     if (subscribed) return refuse("already_subscribed", "the session has this channel already");
-    if (over_channel_limit(context_, channels_.size()))
+    if (over_channel_limit(context_, count_))
       return refuse("too_many_channels", channel_limit_message(context_.settings));
   } else if (!subscribed) {
     return refuse("not_subscribed", "the session does not have this channel");
@@ -23,34 +23,51 @@ std::optional<core::SessionOpResult> SessionChannels::refusal(const core::Sessio
 }
 
 void SessionChannels::subscribe(const std::string& channel, const std::string* since, core::CursorScope scope) {
-  if (contains(channel)) return;
-  Channel* listener = channels_.emplace_back(std::make_unique<Channel>(*this)).get();
+  Channel** link = &first_;
+  for (; *link; link = &(*link)->next)
+    if ((*link)->channel() == channel) return;
+  Channel* listener = *link = new Channel(*this);
+  ++count_;
   ++replays_due_;
-  listener->replay_due = true;
-  listener->listen(context_, channel, since, [this, listener](core::Replay replay) {
-    listener->replay_due = false;
-    held_positions_.emplace_back(listener->channel(), std::move(replay.position));
-    if (replay.gap) held_gaps_.push_back(listener->channel());
-    held_.insert(held_.end(), replay.messages.begin(), replay.messages.end());
+  listener->listen(channel, since, [this, listener](core::Replay replay) {
+    Held& held = this->held();
+    held.positions.emplace_back(listener->channel(), std::move(replay.position));
+    if (replay.gap) held.gaps.push_back(listener->channel());
+    held.messages.insert(held.messages.end(), replay.messages.begin(), replay.messages.end());
     replay_done();
   }, scope);
 }
 
-SessionChannels::Channels::const_iterator SessionChannels::find(std::string_view channel) const {
-  return std::find_if(channels_.begin(), channels_.end(), [&](const auto& c) { return c->channel() == channel; });
+SessionChannels::Channel* SessionChannels::find(std::string_view channel) const {
+  for (Channel* c = first_; c; c = c->next)
+    if (c->channel() == channel) return c;
+  return nullptr;
 }
 
 void SessionChannels::unsubscribe(const std::string& channel) {
-  auto it = find(channel);
-  if (it == channels_.end()) return;
-  // A replay still due never comes once its listener is gone: stop waiting for it.
-  const bool replay_was_due = (*it)->replay_due;
-  channels_.erase(it);
-  if (replay_was_due) replay_done();
+  for (Channel** link = &first_; *link; link = &(*link)->next) {
+    Channel* gone = *link;
+    if (gone->channel() != channel) continue;
+    *link = gone->next;
+    --count_;
+    // A replay still due never comes once its listener is gone: stop waiting for it.
+    const bool replay_was_due = gone->replay_due();
+    delete gone;
+    if (replay_was_due) replay_done();
+    return;
+  }
+}
+
+void SessionChannels::clear() {
+  while (Channel* gone = first_) {
+    first_ = gone->next;
+    delete gone;
+  }
+  count_ = 0;
 }
 
 void SessionChannels::on_live(const core::MessagePtr& message) {
-  if (replays_due_ > 0) held_.push_back(message);
+  if (replays_due_ > 0) held().messages.push_back(message);
   else sink_.on_message(message);
 }
 
@@ -66,27 +83,31 @@ void SessionChannels::replay_done() {
   sink_.on_settled(handed);
 }
 
+SessionChannels::Held& SessionChannels::held() {
+  if (!held_) held_ = std::make_unique<Held>();
+  return *held_;
+}
+
 bool SessionChannels::hand_held() {
-  std::vector<core::MessagePtr> held = std::exchange(held_, {});
+  const std::unique_ptr<Held> held = std::move(held_);
+  if (!held) return false;
   bool handed = false;
-  for (const auto& [channel, position] : held_positions_)
+  for (const auto& [channel, position] : held->positions)
     if (contains(channel)) sink_.on_position(channel, position);
-  for (const std::string& channel : held_gaps_) {
+  for (const std::string& channel : held->gaps) {
     if (!contains(channel)) continue;
     sink_.on_gap(channel);
     handed = true;
   }
-  std::stable_sort(held.begin(), held.end(), [](const auto& a, const auto& b) { return a->seq < b->seq; });
+  std::vector<core::MessagePtr>& messages = held->messages;
+  std::stable_sort(messages.begin(), messages.end(), [](const auto& a, const auto& b) { return a->seq < b->seq; });
   uint64_t last_handed = 0;
-  for (const core::MessagePtr& message : held) {
+  for (const core::MessagePtr& message : messages) {
     if (message->seq == last_handed || !contains(message->channel)) continue;
     sink_.on_message(message);
     last_handed = message->seq;
     handed = true;
   }
-  // Freed, not only emptied: an idle session keeps no replay's worth of room.
-  std::vector<std::pair<std::string, std::string>>().swap(held_positions_);
-  std::vector<std::string>().swap(held_gaps_);
   return handed;
 }
 

@@ -39,6 +39,9 @@ class SessionChannels {
   };
 
   SessionChannels(Context& context, Sink& sink) : context_(context), sink_(sink) {}
+  SessionChannels(const SessionChannels&) = delete;
+  SessionChannels& operator=(const SessionChannels&) = delete;
+  ~SessionChannels() { clear(); }
 
   // Subscriptions made between hold() and release() settle together.
   void hold() { ++replays_due_; }
@@ -46,46 +49,58 @@ class SessionChannels {
   // `since` is the channel's own cursor, or (scope stream) a place in the publish order.
   void subscribe(const std::string& channel, const std::string* since, core::CursorScope scope);
   void unsubscribe(const std::string& channel);
-  void clear() { channels_.clear(); }
+  void clear();
 
   // Why `op` cannot be done on these channels (already_subscribed,
   // not_subscribed, too_many_channels), or nothing when it can.
   std::optional<core::SessionOpResult> refusal(const core::SessionOp& op);
 
-  bool contains(std::string_view channel) const { return find(channel) != channels_.end(); }
+  bool contains(std::string_view channel) const { return find(channel) != nullptr; }
   bool settled() const { return replays_due_ == 0; }
   template <typename F>
   void for_each(F each) const {
-    for (const auto& listener : channels_) each(listener->channel());
+    for (const Channel* c = first_; c; c = c->next) each(c->channel());
   }
 
  private:
+  // One channel: a listener that hands its messages to the session, and the
+  // link to the next channel in the order they were added. The session
+  // supplies what all its channels share (the context), so a channel costs
+  // its listener and two pointers (the name is the Fanout's copy).
   class Channel final : public ChannelListener, public util::SlabAllocated<Channel> {
    public:
     explicit Channel(SessionChannels& owner) : owner_(owner) {}
+    ~Channel() override { stop(); }
     using ChannelListener::listen;
-    bool replay_due = false;
+    using ChannelListener::replay_due;
+    Channel* next = nullptr;
 
    private:
+    Context& listener_context() const override { return owner_.context_; }
     void on_message(const core::MessagePtr& message) override { owner_.on_live(message); }
     SessionChannels& owner_;
   };
 
-  using Channels = std::vector<std::unique_ptr<Channel>>;
-  Channels::const_iterator find(std::string_view channel) const;
+  Channel* find(std::string_view channel) const;
   void on_live(const core::MessagePtr& message);
   void replay_done();
   bool hand_held();  // whether anything was handed on
 
   Context& context_;
   Sink& sink_;
-  // A vector, not a map: a channel then costs what its listener does (the
-  // name is the Fanout's copy), and a session holds a few channels.
-  Channels channels_;
-  size_t replays_due_ = 0;
-  std::vector<std::pair<std::string, std::string>> held_positions_;  // channel, position
-  std::vector<std::string> held_gaps_;
-  std::vector<core::MessagePtr> held_;
+  // A list, not a map: a session holds a few channels, found by a walk.
+  Channel* first_ = nullptr;
+  uint32_t count_ = 0;
+  uint32_t replays_due_ = 0;
+  // What waits for the replays, made when the first thing is held and freed
+  // once it is handed on: an idle session keeps none of it.
+  struct Held {
+    std::vector<std::pair<std::string, std::string>> positions;  // channel, position
+    std::vector<std::string> gaps;
+    std::vector<core::MessagePtr> messages;
+  };
+  Held& held();
+  std::unique_ptr<Held> held_;
 };
 
 }  // namespace pushwire::transports

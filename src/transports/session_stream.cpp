@@ -10,15 +10,14 @@
 namespace pushwire::transports {
 
 SessionStream::SessionStream(Context& context, http::Exchange& exchange, const StreamStyle& style, std::string prefix)
-    : context_(context),
-      exchange_(exchange),
-      writer_(context, exchange, style, std::move(prefix)),
+    : writer_(context, exchange, style, std::move(prefix)),
       channels_(context, *this) {}
 
 SessionStream::~SessionStream() {
   if (id().empty()) return;
-  context_.sessions.remove(*this);
-  util::Metrics::add(context_.metrics.sessions_open, -1);
+  Context& context = writer_.context();
+  context.sessions.remove(*this);
+  util::Metrics::add(context.metrics.sessions_open, -1);
 }
 
 void SessionStream::start(Context& context, http::Exchange& exchange, const std::vector<std::string>& channels,
@@ -48,15 +47,15 @@ void SessionStream::start(Context& context, http::Exchange& exchange, const std:
 void SessionStream::expire_at(int64_t expires_at_ms) {
   if (!expires_at_ms || (expires_at_ms_ && expires_at_ms_ <= expires_at_ms)) return;
   expires_at_ms_ = expires_at_ms;
-  if (!expiry_) expiry_ = std::make_unique<net::Timer>(context_.loop);
+  if (!expiry_) expiry_ = std::make_unique<net::Timer>(writer_.context().loop);
   expiry_->start(std::max<int64_t>(expires_at_ms - util::wall_ms(), 0), [this] { expire(); });
 }
 
 void SessionStream::expire() {
-  if (exchange_.finished()) return;
+  if (writer_.finished()) return;
   channels_.for_each([this](const std::string& channel) { writer_.control("_expired", channel_fields(channel)); });
   channels_.clear();
-  exchange_.end();
+  writer_.exchange().end();
 }
 
 core::SessionOpResult SessionStream::apply(const core::SessionOp& op) {
@@ -85,7 +84,7 @@ void SessionStream::on_settled(bool handed) {
   if (cursor_named_ && !handed) return;
   // With nothing drained on this thread yet, nothing was published before:
   // "0" (everything kept) is then exactly the place reached.
-  const core::MessagePtr& reached = context_.fanout.last_drained();
+  const core::MessagePtr& reached = writer_.context().fanout.last_drained();
   const uint64_t place = reached ? reached->seq : 0;
   if (cursor_named_ && cursor_seq_ == place) return;
   writer_.cursor(reached ? std::string_view(reached->id) : "0");

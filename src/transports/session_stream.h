@@ -31,7 +31,7 @@ class SessionStream final : public http::ExchangeState, public core::Session, pr
   core::SessionOpResult apply(const core::SessionOp& op) override;
 
   void on_tick(int64_t now_ms) override { writer_.on_tick(now_ms); }
-  void on_shutdown() override { exchange_.end(); }
+  void on_shutdown() override { writer_.exchange().end(); }
 
  private:
   SessionStream(Context& context, http::Exchange& exchange, const StreamStyle& style, std::string prefix);
@@ -42,9 +42,7 @@ class SessionStream final : public http::ExchangeState, public core::Session, pr
   void expire_at(int64_t expires_at_ms);
   void expire();
 
-  Context& context_;
-  http::Exchange& exchange_;
-  StreamWriter writer_;
+  StreamWriter writer_;  // also the stream's context and exchange
   std::unique_ptr<net::Timer> expiry_;  // only when a permission expires
   int64_t expires_at_ms_ = 0;
   SessionChannels channels_;

@@ -8,7 +8,7 @@ namespace pushwire::transports {
 
 StreamSubscription::StreamSubscription(Context& context, http::Exchange& exchange, const StreamStyle& style,
                                        std::string prefix)
-    : exchange_(exchange), writer_(context, exchange, style, std::move(prefix)) {}
+    : writer_(context, exchange, style, std::move(prefix)) {}
 
 void StreamSubscription::start(Context& context, http::Exchange& exchange, const std::string& channel,
                                const std::string* since, const StreamStyle& style, int64_t expires_at_ms,
@@ -22,7 +22,7 @@ void StreamSubscription::start(Context& context, http::Exchange& exchange, const
     self->expiry_ = std::make_unique<net::Timer>(context.loop);
     self->expiry_->start(std::max<int64_t>(expires_at_ms - util::wall_ms(), 0), [self] { self->expire(); });
   }
-  self->listen(context, channel, since, [self](core::Replay replay) {
+  self->listen(channel, since, [self](core::Replay replay) {
     self->writer_.set_label(self->channel());
     if (replay.gap) self->writer_.control("_gap", channel_fields(self->channel()));
     for (const core::MessagePtr& message : replay.messages) self->writer_.message(message);
@@ -31,12 +31,12 @@ void StreamSubscription::start(Context& context, http::Exchange& exchange, const
 }
 
 void StreamSubscription::expire() {
-  if (exchange_.finished()) return;
+  if (writer_.finished()) return;
   writer_.control("_expired", channel_fields(channel()));
   stop();
-  exchange_.end();
+  writer_.exchange().end();
 }
 
-void StreamSubscription::on_shutdown() { exchange_.end(); }
+void StreamSubscription::on_shutdown() { writer_.exchange().end(); }
 
 }  // namespace pushwire::transports

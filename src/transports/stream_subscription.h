@@ -25,15 +25,17 @@ class StreamSubscription final : public http::ExchangeState,
   static void start(Context& context, http::Exchange& exchange, const std::string& channel, const std::string* since,
                     const StreamStyle& style, int64_t expires_at_ms, std::string prefix = {});
 
+  ~StreamSubscription() override { stop(); }
+
   void on_tick(int64_t now_ms) override { writer_.on_tick(now_ms); }
   void on_shutdown() override;
 
  private:
   StreamSubscription(Context& context, http::Exchange& exchange, const StreamStyle& style, std::string prefix);
+  Context& listener_context() const override { return writer_.context(); }
   void on_message(const core::MessagePtr& message) override { writer_.message(message); }
   void expire();
 
-  http::Exchange& exchange_;
   StreamWriter writer_;
   std::unique_ptr<net::Timer> expiry_;  // only when the permission expires: most streams pay a pointer
 };

@@ -8,9 +8,10 @@ StreamWriter::StreamWriter(Context& context, http::Exchange& exchange, const Str
     : context_(context),
       exchange_(exchange),
       style_(style),
-      prefix_(prefix.empty() ? nullptr : std::make_shared<const std::string>(std::move(prefix))),
-      chunked_(!style.always_until_close && exchange.request().http_minor >= 1),
-      last_send_ms_(context.loop.now_ms()) {}
+      prefix_(prefix.empty() ? nullptr
+                             : std::make_unique<const net::OutChunk>(net::OutChunk::take(std::move(prefix)))),
+      last_send_ms_(static_cast<uint32_t>(context.loop.now_ms())),
+      chunked_(!style.always_until_close && exchange.request().http_minor >= 1) {}
 
 void StreamWriter::open() {
   exchange_.start_stream(200, style_.content_type, style_.headers,
@@ -41,7 +42,7 @@ void StreamWriter::cursor(std::string_view id) {
 }
 
 void StreamWriter::send_prefix() {
-  if (prefix_) exchange_.send(net::OutChunk::view(prefix_, *prefix_));
+  if (prefix_) exchange_.send(*prefix_);
 }
 
 void StreamWriter::send_framed(std::string bytes) {
@@ -49,14 +50,15 @@ void StreamWriter::send_framed(std::string bytes) {
 }
 
 void StreamWriter::after_send() {
-  last_send_ms_ = context_.loop.now_ms();
-  if (over_pending_limit(context_, exchange_, style_.name, label_)) exchange_.abort();
+  last_send_ms_ = static_cast<uint32_t>(context_.loop.now_ms());
+  if (over_pending_limit(context_, exchange_, style_.name, label_ ? std::string_view(*label_) : std::string_view()))
+    exchange_.abort();
 }
 
 void StreamWriter::on_tick(int64_t now_ms) {
   // Due when the next tick would come later than the heartbeat's time.
-  const int64_t due_ms = last_send_ms_ + context_.settings.heartbeat_ms;
-  if (exchange_.finished() || now_ms + context_.settings.tick_ms / 2 < due_ms) return;
+  const int64_t quiet_ms = static_cast<uint32_t>(static_cast<uint32_t>(now_ms) - last_send_ms_);
+  if (exchange_.finished() || quiet_ms + context_.settings.tick_ms / 2 < context_.settings.heartbeat_ms) return;
   // Heartbeats are constants of the style: shared, not copied.
   exchange_.send(net::OutChunk::literal(chunked_ ? std::string_view(style_.heartbeat_chunk) : style_.heartbeat));
   after_send();

@@ -6,6 +6,7 @@
 
 #include "core/message.h"
 #include "http/exchange.h"
+#include "net/out_chunk.h"
 #include "transports/context.h"
 #include "transports/stream_style.h"
 
@@ -28,9 +29,11 @@ class StreamWriter {
   void cursor(std::string_view id);
   void on_tick(int64_t now_ms);
   // What the log calls this stream when it is cut off (kept by reference).
-  void set_label(std::string_view label) { label_ = label; }
+  void set_label(const std::string& label) { label_ = &label; }
 
   bool finished() const { return exchange_.finished(); }
+  Context& context() const { return context_; }
+  http::Exchange& exchange() const { return exchange_; }
 
  private:
   void send_framed(std::string bytes);
@@ -40,10 +43,12 @@ class StreamWriter {
   Context& context_;
   http::Exchange& exchange_;
   const StreamStyle& style_;
-  std::shared_ptr<const std::string> prefix_;  // null when the style has none
+  std::unique_ptr<const net::OutChunk> prefix_;  // shared bytes, sent again and again; null when none
+  const std::string* label_ = nullptr;
+  // Loop-clock milliseconds wrapped to 32 bits: only its distance to now is
+  // read, always far under the 49 days a wrap takes.
+  uint32_t last_send_ms_;
   bool chunked_;
-  int64_t last_send_ms_;
-  std::string_view label_;
 };
 
 }  // namespace pushwire::transports

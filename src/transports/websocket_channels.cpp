@@ -12,13 +12,14 @@ class WebSocketChannels::Subscription final : public ChannelListener, public uti
  public:
   Subscription(WebSocketConnection& connection, Subscription* next, bool expiring)
       : connection_(connection), next_(next), place_(expiring ? std::make_unique<Place>() : nullptr) {}
+  ~Subscription() override { stop(); }
 
   void start(std::string_view channel, const std::string* since, GapFrame gap_frame) {
     if (place_) {
       place_->channel = channel;
       place_->cursor = since ? *since : std::string();
     }
-    listen(connection_.context(), channel, since, [this, gap_frame](core::Replay replay) {
+    listen(channel, since, [this, gap_frame](core::Replay replay) {
       if (replay.gap) connection_.send_frame(gap_frame(this->channel()));
       for (const core::MessagePtr& message : replay.messages) on_message(message);
       // Nothing new after the cursor: the channel's position is where it stands.
@@ -44,6 +45,7 @@ class WebSocketChannels::Subscription final : public ChannelListener, public uti
     std::string cursor;  // the last id delivered, else where it started; empty: the channel's beginning
   };
 
+  Context& listener_context() const override { return connection_.context(); }
   void on_message(const core::MessagePtr& message) override {
     if (place_) place_->cursor = message->id;
     connection_.send_message(message);

@@ -11,9 +11,6 @@ namespace pushwire::ws {
 namespace {
 
 constexpr std::size_t kMaxControlPayload = 125;
-// A buffer at most this large stays with the parser between messages; a
-// larger one is released, so idle connections hold little.
-constexpr std::size_t kKeptCapacity = 1024;
 
 bool is_known(std::uint8_t opcode) {
   switch (static_cast<Opcode>(opcode)) {
@@ -42,14 +39,6 @@ void unmask(char* data, std::size_t size, const std::array<std::uint8_t, 4>& key
   }
   for (; i < size; ++i) data[i] = static_cast<char>(data[i] ^ wide[i % 8]);
   phase = static_cast<std::uint8_t>((phase + size) % 4);
-}
-
-void release(std::string& buffer) {
-  if (buffer.capacity() > kKeptCapacity) {
-    std::string().swap(buffer);
-  } else {
-    buffer.clear();
-  }
 }
 
 }  // namespace
@@ -109,10 +98,10 @@ void FrameParser::check_first_two_bytes() {
     if (rsv1) return fail(kCloseProtocolError, "RSV1 on a control frame");
     if (length > kMaxControlPayload) return fail(kCloseProtocolError, "control frame too long");
   } else if (op == Opcode::continuation) {
-    if (!in_message_) return fail(kCloseProtocolError, "continuation without a message");
+    if (!message_) return fail(kCloseProtocolError, "continuation without a message");
     if (rsv1) return fail(kCloseProtocolError, "RSV1 on a continuation frame");
   } else {
-    if (in_message_) return fail(kCloseProtocolError, "new message inside a fragmented one");
+    if (message_) return fail(kCloseProtocolError, "new message inside a fragmented one");
     if (rsv1 && !inflater_) return fail(kCloseProtocolError, "RSV1 without permessage-deflate");
   }
   const std::uint8_t extended = length == 126 ? 2 : length == 127 ? 8 : 0;
@@ -141,19 +130,18 @@ void FrameParser::start_frame() {
 
   if (is_control(opcode_)) return;
   if (opcode_ != Opcode::continuation) {
-    in_message_ = true;
-    message_is_text_ = opcode_ == Opcode::text;
-    message_is_compressed_ = b0 & 0x40;
-    utf8_.reset();
+    message_ = std::make_unique<Message>();
+    message_->is_text = opcode_ == Opcode::text;
+    message_->is_compressed = b0 & 0x40;
   }
   // Refused from the header, before any of the payload is buffered.
-  if (length > max_message_bytes_ - message_.size()) return fail(kCloseMessageTooBig, "message too big");
+  if (length > max_message_bytes_ - message_->data.size()) return fail(kCloseMessageTooBig, "message too big");
 }
 
 void FrameParser::read_payload(std::string_view& bytes) {
   const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(remaining_, bytes.size()));
   if (is_control(opcode_) && !control_payload_) control_payload_ = std::make_unique<std::string>();
-  std::string& target = is_control(opcode_) ? *control_payload_ : message_;
+  std::string& target = is_control(opcode_) ? *control_payload_ : message_->data;
   const std::size_t start = target.size();
   target.append(bytes.data(), n);
   bytes.remove_prefix(n);
@@ -162,8 +150,8 @@ void FrameParser::read_payload(std::string_view& bytes) {
 
   // Compressed text is checked once inflated; plain text as it arrives, so
   // that a bad byte fails the connection even inside an unfinished message.
-  if (&target == &message_ && message_is_text_ && !message_is_compressed_ &&
-      !utf8_.feed(std::string_view(message_).substr(start)))
+  if (!is_control(opcode_) && message_->is_text && !message_->is_compressed &&
+      !message_->utf8.feed(std::string_view(target).substr(start)))
     return fail(kCloseInvalidPayload, "invalid UTF-8 in a text message");
   if (remaining_ == 0) end_frame();
 }
@@ -205,30 +193,29 @@ void FrameParser::end_close_frame() {
 }
 
 void FrameParser::end_message() {
-  in_message_ = false;
+  const std::unique_ptr<Message> done = std::move(message_);
   std::string inflated;
-  std::string_view message = message_;
-  if (message_is_compressed_) {
-    const Inflater::Result result = inflater_->inflate(message_, inflated);
+  std::string_view message = done->data;
+  if (done->is_compressed) {
+    const Inflater::Result result = inflater_->inflate(done->data, inflated);
     if (result == Inflater::Result::too_big) return fail(kCloseMessageTooBig, "message too big once inflated");
     if (result == Inflater::Result::corrupt) return fail(kCloseInvalidPayload, "invalid compressed data");
     message = inflated;
-    if (message_is_text_ && !util::is_valid_utf8(message))
+    if (done->is_text && !util::is_valid_utf8(message))
       return fail(kCloseInvalidPayload, "invalid UTF-8 in a text message");
-  } else if (message_is_text_ && !utf8_.complete()) {
+  } else if (done->is_text && !done->utf8.complete()) {
     return fail(kCloseInvalidPayload, "text message ends inside a UTF-8 sequence");
   }
-  if (message_is_text_) {
+  if (done->is_text) {
     sink_.on_text(message);
   } else {
     sink_.on_binary(message);
   }
-  release(message_);
 }
 
 void FrameParser::fail(std::uint16_t code, std::string_view reason) {
   state_ = State::failed;
-  release(message_);
+  message_.reset();
   control_payload_.reset();
   sink_.on_protocol_error(code, reason);
 }

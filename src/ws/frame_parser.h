@@ -16,8 +16,8 @@ namespace pushwire::ws {
 
 // Reads the frames a client sends (RFC 6455 5, RFC 7692 6) from a byte stream
 // fed in pieces split anywhere, and reports whole messages. It keeps only what
-// it must: a partial frame header, a control frame's payload, and the message
-// being assembled (whose buffer, when over 1 KiB, is freed once delivered).
+// it must: a partial frame header, and, only while they arrive, a control
+// frame's payload and the message being assembled.
 //
 // Any protocol violation is reported once through Sink::on_protocol_error with
 // the close code to send; after that, and after a close frame, further input
@@ -81,14 +81,16 @@ class FrameParser {
   std::array<std::uint8_t, 4> mask_{};
   std::array<std::uint8_t, kMaxHeaderSize> header_;
 
-  // The data message being assembled.
-  bool in_message_ = false;
-  bool message_is_text_ = false;
-  bool message_is_compressed_ = false;
-  util::Utf8Validator utf8_;
-  std::string message_;
-  // Only while a control frame with a payload arrives (rare: pings and pongs
-  // are mostly empty), so an idle connection pays a pointer, not a string.
+  // The data message being assembled, from its first frame to its last.
+  struct Message {
+    std::string data;
+    util::Utf8Validator utf8;
+    bool is_text = false;
+    bool is_compressed = false;
+  };
+  // Each made only while needed (a control payload is rare: pings and pongs
+  // are mostly empty), so an idle connection pays two pointers, not strings.
+  std::unique_ptr<Message> message_;
   std::unique_ptr<std::string> control_payload_;
 };
 

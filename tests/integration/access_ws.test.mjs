@@ -120,6 +120,21 @@ describe('access control on WebSockets', () => {
     }
   });
 
+  test('/ws/{channel} of a public channel outlives the token it was opened with', async () => {
+    const lobby = channelName('lobby');
+    const token = await hsToken({ subscribe: [channelName('user.u42')] }, { expiresIn: 2 });
+    const socket = await openWs(server.base, `/ws/${lobby}?token=${token}`);
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 2500));
+      await publish(server.base, lobby, 'after exp', { key: KEY });
+      assert.equal((await socket.messages(lobby, 1, 4000))[0].data, 'after exp');
+      await socket.assertQuiet(300, 'no expired op');
+      assert.equal(socket.closeInfo, null, 'still open');
+    } finally {
+      socket.terminate();
+    }
+  });
+
   test('a fresh token that no longer grants a channel ends that subscription', async (t) => {
     const channel = channelName('user.u42');
     const socket = await open(t, `/ws?token=${await hsToken({ subscribe: [channel] })}`);

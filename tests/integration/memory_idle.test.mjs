@@ -38,23 +38,23 @@ async function allReceive(readers, base, channel) {
   await Promise.all(readers.map((reader) => reader.waitForText(id, 15000)));
 }
 
-test('a session stream of 20 channels costs the server under 4 KB', async (t) => {
+test('a session stream of 20 channels costs the server under 3.3 KB', async (t) => {
   const server = await startServer(t, ['--threads', '1']);
   const channels = Array.from({ length: 20 }, (_, i) => channelName(`m${i}`));
   const path = `/sse?${channels.map((channel) => `channel=${channel}`).join('&')}`;
   const { readers, perClient } = await bytesPerClient(t, server, path);
   t.diagnostic(`${Math.round(perClient)} bytes per session`);
-  assert.ok(perClient < 4096, `${Math.round(perClient)} bytes per session`);
+  assert.ok(perClient < 3300, `${Math.round(perClient)} bytes per session`);
   await allReceive(readers, server.base, channels[19]);
   await server.stop();
 });
 
-test('an SSE stream of one channel costs the server under 1.6 KB', async (t) => {
+test('an SSE stream of one channel costs the server under 1.2 KB', async (t) => {
   const server = await startServer(t, ['--threads', '1']);
   const channel = channelName('one');
   const { readers, perClient } = await bytesPerClient(t, server, `/sse/${channel}`);
   t.diagnostic(`${Math.round(perClient)} bytes per stream`);
-  assert.ok(perClient < 1600, `${Math.round(perClient)} bytes per stream`);
+  assert.ok(perClient < 1200, `${Math.round(perClient)} bytes per stream`);
   await allReceive(readers, server.base, channel);
   await server.stop();
 });
