@@ -1,4 +1,5 @@
 #pragma once
+#include <cstdlib>
 #include <string>
 #include <string_view>
 
@@ -20,8 +21,12 @@ class ChannelListener : public core::Subscriber {
   ChannelListener() = default;
   ChannelListener(const ChannelListener&) = delete;
   ChannelListener& operator=(const ChannelListener&) = delete;
-  // A derived class calls stop() in its own destructor: listener_context() is its to give.
-  ~ChannelListener() override = default;
+  // A derived class calls stop() in its own destructor: listener_context() is
+  // its to give. One that forgets would leave the Fanout a dangling pointer,
+  // so that ends the process here, where the mistake is, not later.
+  ~ChannelListener() override {
+    if (channel_) std::abort();
+  }
 
   bool listening() const { return channel_ != nullptr; }
   const std::string& channel() const { return *channel_; }  // while listening
