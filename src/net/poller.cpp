@@ -42,9 +42,8 @@ bool Poller::add(int fd, uint32_t events, void* target) {
 }
 
 bool Poller::modify(int fd, uint32_t before, uint32_t events, void* target) {
-  if (!control(epoll_fd_, EPOLL_CTL_MOD, fd, events, target)) return false;
-  count_waiting(before, events);
-  return true;
+  count_waiting(before, events);  // even if refused: remove() is told `events`
+  return control(epoll_fd_, EPOLL_CTL_MOD, fd, events, target);
 }
 
 void Poller::remove(int fd, uint32_t events) {

@@ -24,7 +24,8 @@ class Poller {
   Poller& operator=(const Poller&) = delete;
 
   // Watches `fd` for `events` (EPOLLIN, EPOLLOUT; errors and hang-ups are
-  // always reported), or changes them from `before`; false if the kernel refused.
+  // always reported), or changes them from `before`; false if the kernel
+  // refused (a refused change is still what remove() is then told).
   bool add(int fd, uint32_t events, void* target);
   bool modify(int fd, uint32_t before, uint32_t events, void* target);
   // Stops watching `fd`, which was watched for `events`.

@@ -77,13 +77,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string input(kPreface);
   input.append(reinterpret_cast<const char*>(data), size);
   const size_t split = size ? kPreface.size() + data[size - 1] % (size + 1) : input.size();
+  // A connection closed during a read is freed in the next turn: whether it
+  // is still open is asked before that turn.
   session->on_read(std::string_view(input).substr(0, split));
+  bool open = !connection.closing() && connection.handler() == session;
   server.turn();
-  if (!connection.closing() && connection.handler() == session) {
+  if (open) {
     session->on_read(std::string_view(input).substr(split));
+    open = !connection.closing();
     server.turn();
   }
-  if (!connection.closing()) connection.abort();
+  if (open) connection.abort();
   server.turn();
   ::close(client);
   return 0;
