@@ -1,6 +1,10 @@
 #pragma once
+#include <array>
 #include <optional>
 #include <string>
+#include <string_view>
+
+#include "core/session_id.h"
 
 namespace pushwire::core {
 
@@ -33,7 +37,9 @@ class Session {
   Session& operator=(const Session&) = delete;
   virtual ~Session() = default;
 
-  const std::string& id() const { return id_; }  // empty until registered
+  // Empty until registered; NUL-terminated, for a log label that is one pointer.
+  std::string_view id() const { return id_[0] ? std::string_view(id_.data(), kSessionIdLength) : std::string_view(); }
+  const char* id_c_str() const { return id_.data(); }
 
   // Called on the owner thread only.
   virtual SessionOpResult apply(const SessionOp& op) = 0;
@@ -45,7 +51,9 @@ class Session {
 
  private:
   friend class SessionRegistry;
-  std::string id_;
+  // Inline, not a std::string: the id's characters would take a heap block of
+  // their own in every session, idle ones included.
+  std::array<char, kSessionIdLength + 1> id_{};
 };
 
 }  // namespace pushwire::core

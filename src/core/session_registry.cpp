@@ -12,14 +12,16 @@ bool SessionRegistry::add(Session& session) {
     if (open >= count_.max) return false;
   } while (!count_.open.compare_exchange_weak(open, open + 1, std::memory_order_relaxed));
   // 132 random bits: a collision is not a practical concern, but costs nothing to rule out.
-  do session.id_ = make_session_id(thread_);
-  while (!sessions_.emplace(session.id_, &session).second);
+  do {
+    const std::string id = make_session_id(thread_);
+    id.copy(session.id_.data(), kSessionIdLength);
+  } while (!sessions_.emplace(session.id(), &session).second);
   return true;
 }
 
 void SessionRegistry::remove(Session& session) {
-  if (session.id_.empty() || !sessions_.erase(session.id_)) return;
-  session.id_.clear();
+  if (session.id().empty() || !sessions_.erase(session.id())) return;
+  session.id_.fill('\0');
   count_.open.fetch_sub(1, std::memory_order_relaxed);
 }
 

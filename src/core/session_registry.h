@@ -2,9 +2,9 @@
 #include <atomic>
 #include <cstddef>
 #include <string_view>
+#include <unordered_map>
 
 #include "core/session.h"
-#include "util/string_map.h"
 
 namespace pushwire::core {
 
@@ -38,7 +38,8 @@ class SessionRegistry {
  private:
   unsigned thread_;
   SessionCount& count_;
-  util::StringMap<Session*> sessions_;
+  // Keyed by a view of the session's own id, which lives as long as its entry.
+  std::unordered_map<std::string_view, Session*> sessions_;
 };
 
 }  // namespace pushwire::core

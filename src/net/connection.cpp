@@ -1,8 +1,14 @@
+// A Connection's life: adoption, reading, events from the Poller, closing.
+// Its write queue is in connection_write.cpp, its TLS in connection_filter.cpp.
 #include "net/connection.h"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
+#include <unistd.h>
+#include <uv.h>
 
-#include <array>
 #include <atomic>
 #include <cerrno>
 #include <cstring>
@@ -10,40 +16,23 @@
 
 #include "net/admission.h"
 #include "net/event_loop.h"
-#include "net/socket_send.h"
 #include "util/log.h"
 
 namespace pushwire::net {
 
 namespace {
-constexpr size_t kMaxIovecs = 512;
 std::atomic<int64_t> g_open_count{0};
 
-// Several small chunks (a fan-out's messages, ~100-200 bytes each) are
-// copied into one buffer before they are sent: the kernel pays a fixed cost
-// per iovec segment, and one memcpy here is cheaper. Measured with bench/
-// (1,000 WebSocket subscribers, ~16 messages a write): 5-10% less CPU per delivery.
-constexpr size_t kGatherBytes = 16 * 1024;
-
-}  // namespace
-
-// What uv_write needs to outlive the call: the request and the bytes' owners.
-struct Connection::PendingWrite {
-  uv_write_t req;
-  std::vector<OutChunk> chunks;
-};
-
-namespace {
 struct PeerName {
   std::string host = "?";
   int port = 0;
   bool ipv6 = false;
 };
 
-PeerName peer_name(const uv_tcp_t* tcp) {
+PeerName peer_name(int fd) {
   sockaddr_storage addr{};
-  int len = sizeof addr;
-  if (uv_tcp_getpeername(tcp, reinterpret_cast<sockaddr*>(&addr), &len) != 0) return {};
+  socklen_t len = sizeof addr;
+  if (::getpeername(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) return {};
   char host[64] = "?";
   if (addr.ss_family == AF_INET6) {
     auto* a = reinterpret_cast<sockaddr_in6*>(&addr);
@@ -56,35 +45,26 @@ PeerName peer_name(const uv_tcp_t* tcp) {
 }
 }  // namespace
 
-Connection::Connection(EventLoop& loop) {
-  uv_tcp_init(loop.uv(), &tcp_);
-  tcp_.data = this;
-}
-
 Connection::~Connection() = default;
 
-Connection* Connection::accept(EventLoop& loop, uv_stream_t* server) {
-  auto* c = new Connection(loop);
-  if (uv_accept(server, reinterpret_cast<uv_stream_t*>(&c->tcp_)) != 0) {
-    c->state_ = State::closed;
-    uv_close(reinterpret_cast<uv_handle_t*>(&c->tcp_), on_close);
-    return nullptr;
-  }
-  uv_tcp_nodelay(&c->tcp_, 1);
+Connection& Connection::adopt(EventLoop& loop, int fd) {
+  const int one = 1;
+  ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  auto* c = new Connection(loop, fd);
   c->link();
-  return c;
+  return *c;
 }
 
 int64_t Connection::open_count() { return g_open_count.load(std::memory_order_relaxed); }
 
 std::string Connection::peer() const {
-  const PeerName name = peer_name(&tcp_);
+  const PeerName name = peer_name(fd_);
   if (name.port == 0) return name.host;
   const std::string port = ":" + std::to_string(name.port);
   return name.ipv6 ? "[" + name.host + "]" + port : name.host + port;
 }
 
-std::string Connection::peer_ip() const { return peer_name(&tcp_).host; }
+std::string Connection::peer_ip() const { return peer_name(fd_).host; }
 
 void Connection::link() {
   g_open_count.fetch_add(1, std::memory_order_relaxed);
@@ -111,203 +91,80 @@ void Connection::for_each(EventLoop& loop, void (*fn)(Connection&, int64_t), int
   }
 }
 
+void Connection::close_all(EventLoop& loop) {
+  for_each(loop, [](Connection& c, int64_t) { c.close_socket(false); }, 0);
+}
+
 void Connection::set_handler(std::unique_ptr<Handler> handler) {
   if (handler_) loop().retire(std::move(handler_));
   handler_ = std::move(handler);
   if (!reading_ && state_ == State::open) resume_reading();
 }
 
+uint32_t Connection::wanted_events() const {
+  return (reading_ ? EPOLLIN : 0u) | (awaiting_writable_ ? EPOLLOUT : 0u);
+}
+
+// Tells the Poller what the socket is now watched for, after a change from `before`.
+void Connection::watch(uint32_t before) {
+  Poller& poller = loop().poller();
+  const uint32_t now = wanted_events();
+  if (watched_ ? poller.modify(fd_, before, now, this) : poller.add(fd_, now, this)) {
+    watched_ = true;
+    return;
+  }
+  PW_LOG_LIMITED("epoll errors", warn, "epoll_ctl: ", std::strerror(errno));
+  abort();
+}
+
 void Connection::pause_reading() {
   if (!reading_) return;
-  uv_read_stop(reinterpret_cast<uv_stream_t*>(&tcp_));
+  const uint32_t before = wanted_events();
   reading_ = false;
+  watch(before);
 }
 
 void Connection::resume_reading() {
   if (reading_ || state_ != State::open) return;
-  if (uv_read_start(reinterpret_cast<uv_stream_t*>(&tcp_), on_alloc, on_read) == 0) reading_ = true;
+  const uint32_t before = wanted_events();
+  reading_ = true;
+  watch(before);
 }
 
-void Connection::on_alloc(uv_handle_t* handle, size_t, uv_buf_t* buf) {
-  *buf = static_cast<Connection*>(handle->data)->loop().read_buffer();
+void Connection::on_events(void* target, uint32_t events) {
+  auto* self = static_cast<Connection*>(target);
+  if (self->state_ == State::closed) return;
+  // An error or hang-up comes whatever the socket is watched for; the write
+  // or the read then meets it.
+  if ((events & (EPOLLOUT | EPOLLERR | EPOLLHUP)) && self->awaiting_writable_) self->on_writable();
+  if (self->state_ == State::closed) return;
+  if ((events & (EPOLLIN | EPOLLERR | EPOLLHUP)) && self->reading_) {
+    self->read_once();
+  } else if ((events & (EPOLLERR | EPOLLHUP)) && !self->awaiting_writable_) {
+    // Neither reading nor writing: the peer is gone, and level-triggered
+    // epoll would report it again every turn.
+    self->close_socket(true);
+  }
 }
 
-void Connection::on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf) {
-  auto* self = static_cast<Connection*>(stream->data);
-  if (nread < 0) {
-    if (nread != UV_EOF) PW_LOG_LIMITED("read errors", debug, "read from ", self->peer(), ": ", uv_strerror(static_cast<int>(nread)));
-    self->close_handle(nread != UV_EOF);
+// One read a readable event: level-triggered, what is left is reported again.
+void Connection::read_once() {
+  const uv_buf_t buffer = loop().read_buffer();
+  const ssize_t n = ::read(fd_, buffer.base, buffer.len);
+  if (n < 0) {
+    if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return;
+    PW_LOG_LIMITED("read errors", debug, "read from ", peer(), ": ", std::strerror(errno));
+    close_socket(true);
     return;
   }
-  if (nread == 0 || self->state_ != State::open || !self->handler_) return;
-  const std::string_view bytes(buf->base, static_cast<size_t>(nread));
-  if (self->filtered_) self->receive_filtered(bytes);
-  else self->handler_->on_read(bytes);
-}
-
-void Connection::write(OutChunk chunk) {
-  if (state_ != State::open || chunk.size == 0) return;
-  pending_bytes_ += static_cast<uint32_t>(chunk.size);
-  if (filtered_) filtered_->unsealed.push_back(std::move(chunk));
-  else queued_.push_back(std::move(chunk));
-  if (!flush_scheduled_) {
-    flush_scheduled_ = true;
-    loop().schedule_flush(this);
-  }
-}
-
-void Connection::flush(SendBatch& batch) {
-  if (released_) {  // closed while its flush was pending: the loop let go of it now
-    delete this;
+  if (n == 0) {
+    close_socket(false);
     return;
   }
-  seal();
-  if (state_ == State::closed || in_flight_ || queued_.empty()) {
-    flush_scheduled_ = false;
-  } else if (!add_to(batch)) {
-    flush_scheduled_ = false;
-    start_write();
-  }
-  // Otherwise still scheduled until finish_write: the loop holds it, and
-  // output queued meanwhile leaves from there instead of being scheduled twice.
-}
-
-size_t Connection::bytes_of(size_t count) const {
-  size_t total = 0;
-  for (size_t i = 0; i < count; ++i) total += queued_[i].size;
-  return total;
-}
-
-void Connection::gather_into(char* buffer, size_t count) const {
-  for (size_t i = 0; i < count; ++i) {
-    std::memcpy(buffer, queued_[i].data, queued_[i].size);
-    buffer += queued_[i].size;
-  }
-}
-
-uv_os_fd_t Connection::fd() const {
-  uv_os_fd_t fd = -1;
-  uv_fileno(reinterpret_cast<const uv_handle_t*>(&tcp_), &fd);
-  return fd;
-}
-
-bool Connection::add_to(SendBatch& batch) {
-  if (!batch.available() || !batch.has_room()) return false;
-  const size_t count = std::min(queued_.size(), kMaxIovecs);
-  const size_t total = bytes_of(count);
-  if (total > UINT32_MAX) return false;
-  const char* data = queued_[0].data;
-  if (count > 1) {
-    char* gathered = total <= kGatherBytes ? batch.reserve(total) : nullptr;
-    if (!gathered) return false;
-    gather_into(gathered, count);
-    data = gathered;
-  }
-  batch.add({this, fd(), data, static_cast<uint32_t>(total), static_cast<uint32_t>(count), 0});
-  return true;
-}
-
-void Connection::finish_write(const SendBatch::Send& send) {
-  flush_scheduled_ = false;
-  if (send.result < 0) {
-    abort();
-    return;
-  }
-  complete_write(static_cast<size_t>(send.result), send.chunks, send.bytes);
-}
-
-void Connection::start_write() {
-  const size_t count = std::min(queued_.size(), kMaxIovecs);
-  const size_t total = bytes_of(count);
-  // Most writes go out whole at once; only what the kernel leaves needs a
-  // write request and its bookkeeping. No request is in flight here, so
-  // writing to the socket directly cannot overtake bytes libuv still holds.
-  ssize_t written;
-  if (count > 1 && total <= kGatherBytes) {
-    thread_local std::array<char, kGatherBytes> gathered;
-    gather_into(gathered.data(), count);
-    uv_buf_t one = uv_buf_init(gathered.data(), static_cast<unsigned>(total));
-    written = send_now(fd(), &one, 1);
-  } else {
-    std::array<uv_buf_t, kMaxIovecs> bufs;
-    for (size_t i = 0; i < count; ++i)
-      bufs[i] = uv_buf_init(const_cast<char*>(queued_[i].data), static_cast<unsigned>(queued_[i].size));
-    written = send_now(fd(), bufs.data(), count);
-  }
-  if (written < 0) {
-    abort();
-    return;
-  }
-  complete_write(static_cast<size_t>(written), count, total);
-}
-
-void Connection::complete_write(size_t done, size_t count, size_t total) {
-  if (done == total) {
-    pending_bytes_ -= total;
-    queued_.erase(queued_.begin(), queued_.begin() + count);
-    if (!queued_.empty()) start_write();
-    else if (state_ == State::closing_after_flush) finish_close();
-    else drained();
-    return;
-  }
-  write_rest(done);
-}
-
-void Connection::write_rest(size_t written) {
-  in_flight_ = std::make_unique<PendingWrite>();
-  in_flight_->req.data = this;
-  auto& chunks = in_flight_->chunks;
-  size_t skipped = 0;
-  size_t i = 0;
-  const size_t count = std::min(queued_.size(), kMaxIovecs);
-  for (; i < count && skipped + queued_[i].size <= written; ++i) skipped += queued_[i].size;
-  pending_bytes_ -= written;
-  std::array<uv_buf_t, kMaxIovecs> bufs;
-  size_t n = 0;
-  for (; i < count; ++i, ++n) {
-    OutChunk chunk = std::move(queued_[i]);
-    if (skipped < written) {  // the chunk the kernel took part of
-      chunk.data += written - skipped;
-      chunk.size -= written - skipped;
-      skipped = written;
-    }
-    bufs[n] = uv_buf_init(const_cast<char*>(chunk.data), static_cast<unsigned>(chunk.size));
-    chunks.push_back(std::move(chunk));
-  }
-  queued_.erase(queued_.begin(), queued_.begin() + count);
-  if (uv_write(&in_flight_->req, reinterpret_cast<uv_stream_t*>(&tcp_), bufs.data(), n, on_write) != 0) {
-    in_flight_.reset();
-    abort();
-  }
-}
-
-void Connection::on_write(uv_write_t* req, int status) {
-  auto* self = static_cast<Connection*>(req->data);
-  std::unique_ptr<PendingWrite> done = std::move(self->in_flight_);
-  for (const OutChunk& chunk : done->chunks) self->pending_bytes_ -= chunk.size;
-  if (status != 0) {
-    if (status != UV_ECANCELED) self->abort();
-    return;
-  }
-  self->seal();
-  if (!self->queued_.empty()) {
-    self->start_write();
-  } else if (self->state_ == State::closing_after_flush) {
-    self->finish_close();
-  } else {
-    self->drained();
-  }
-}
-
-void Connection::drained() {
-  if (!notify_drained_ || state_ != State::open || !handler_) return;
-  notify_drained_ = false;
-  handler_->on_drained();
-}
-
-void Connection::trim() {
-  if (queued_.empty() && queued_.capacity() > 0) std::vector<OutChunk>().swap(queued_);
-  if (filtered_ && filtered_->unsealed.empty()) std::vector<OutChunk>().swap(filtered_->unsealed);
+  if (state_ != State::open || !handler_) return;  // lingering: input is dropped
+  const std::string_view bytes(buffer.base, static_cast<size_t>(n));
+  if (filtered_) receive_filtered(bytes);
+  else handler_->on_read(bytes);
 }
 
 void Connection::close() {
@@ -317,60 +174,63 @@ void Connection::close() {
     if (state_ != State::open) return;  // sealing failed: aborted
   }
   state_ = State::closing_after_flush;
+  if (!awaiting_writable_ && queued_.empty()) {
+    finish_close();
+    return;
+  }
   pause_reading();
-  if (in_flight_) return;  // on_write goes on
-  if (queued_.empty()) finish_close();
-  else start_write();
+  if (state_ == State::closing_after_flush && !awaiting_writable_) start_write();
+  // Otherwise on_writable goes on.
 }
 
 void Connection::finish_close() {
-  auto* req = new uv_shutdown_t;
-  req->data = this;
-  if (uv_shutdown(req, reinterpret_cast<uv_stream_t*>(&tcp_), on_shutdown_done) != 0) {
-    delete req;
+  if (::shutdown(fd_, SHUT_WR) != 0) {
     abort();
+    return;
   }
-}
-
-void Connection::on_shutdown_done(uv_shutdown_t* req, int status) {
-  auto* self = static_cast<Connection*>(req->data);
-  delete req;
-  if (status != 0 || self->state_ != State::closing_after_flush || self->loop().lingering().duration_ms() == 0) {
-    self->close_handle(false);
+  if (loop().lingering().duration_ms() == 0) {
+    close_socket(false);
     return;
   }
   // The client may still be sending (more of a body, the rest of a frame),
   // even when nothing is unread at this moment. Its input is dropped from
-  // here on (on_read passes nothing on); its own close or the deadline ends it.
-  self->state_ = State::lingering;
-  self->loop().lingering().add(self, self->loop().now_ms());
-  if (uv_read_start(reinterpret_cast<uv_stream_t*>(&self->tcp_), on_alloc, on_read) == 0) self->reading_ = true;
-  else self->close_handle(false);
+  // here on (read_once passes nothing on); its own close or the deadline ends it.
+  state_ = State::lingering;
+  loop().lingering().add(this, loop().now_ms());
+  if (reading_) return;
+  const uint32_t before = wanted_events();
+  reading_ = true;
+  watch(before);
 }
 
-void Connection::abort() { close_handle(true); }
+void Connection::abort() { close_socket(true); }
 
-void Connection::close_handle(bool reset) {
+void Connection::close_socket(bool reset) {
   if (state_ == State::closed) return;
   if (state_ == State::lingering) loop().lingering().remove(this);
   state_ = State::closed;
-  reading_ = false;
+  if (watched_) loop().poller().remove(fd_, wanted_events());
+  reading_ = awaiting_writable_ = watched_ = false;
   queued_.clear();
   if (filtered_) filtered_->unsealed.clear();
   unlink();
   Admission::release(std::exchange(place_, nullptr));
-  if (!reset || uv_tcp_close_reset(&tcp_, on_close) != 0) uv_close(reinterpret_cast<uv_handle_t*>(&tcp_), on_close);
+  if (reset) {
+    const linger drop{1, 0};  // a reset, not a FIN: what is unsent is dropped
+    ::setsockopt(fd_, SOL_SOCKET, SO_LINGER, &drop, sizeof drop);
+  }
+  ::close(fd_);
+  loop().release_later(this);
 }
 
-void Connection::on_close(uv_handle_t* handle) {
-  auto* self = static_cast<Connection*>(handle->data);
-  if (self->handler_) self->handler_->on_closed();
-  self->handler_.reset();
-  if (self->flush_scheduled_) {
-    self->released_ = true;  // the loop still holds it; flush() deletes it
+void Connection::release() {
+  if (handler_) handler_->on_closed();
+  handler_.reset();
+  if (flush_scheduled_) {
+    released_ = true;  // the loop still holds it; flush() deletes it
     return;
   }
-  delete self;
+  delete this;
 }
 
 }  // namespace pushwire::net

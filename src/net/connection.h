@@ -1,6 +1,4 @@
 #pragma once
-#include <uv.h>
-
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -19,17 +17,17 @@ namespace pushwire::net {
 class EventLoop;
 struct AdmissionPlace;
 
-// One accepted TCP socket. Reads go to its Handler straight from the loop's
-// shared buffer (an idle connection holds no read buffer of its own); writes
-// are queued and leave in one system call per loop turn. It deletes itself once
-// closed, after telling its handler.
+// One accepted TCP socket, watched by its loop's Poller (it has no libuv
+// handle: an idle connection's size is what idle clients cost). Reads go to
+// its Handler straight from the loop's shared buffer (an idle connection holds
+// no read buffer of its own); writes are queued and leave in one system call
+// per loop turn. It deletes itself once closed, after telling its handler.
 class Connection final : public ByteStream, public util::SlabAllocated<Connection> {
  public:
   using Handler = ConnectionHandler;
 
-
-  // Accepts a pending connection on `server`; nullptr if that failed.
-  static Connection* accept(EventLoop& loop, uv_stream_t* server);
+  // Takes an accepted, non-blocking socket; reading starts with the first handler.
+  static Connection& adopt(EventLoop& loop, int fd);
 
   // Replaces the handler; the old one is destroyed later in this loop turn.
   void set_handler(std::unique_ptr<Handler> handler);
@@ -61,7 +59,7 @@ class Connection final : public ByteStream, public util::SlabAllocated<Connectio
   // Calls the handler's on_drained() once, when nothing is left to send.
   void notify_when_drained() { notify_drained_ = true; }
 
-  EventLoop& loop() override { return *static_cast<EventLoop*>(tcp_.loop->data); }
+  EventLoop& loop() override { return *loop_; }
   // "127.0.0.1:54321", for logs (looked up when asked: idle connections keep no copy).
   std::string peer() const override;
   // "127.0.0.1" or "::1": the client's address, for limits per address.
@@ -86,6 +84,16 @@ class Connection final : public ByteStream, public util::SlabAllocated<Connectio
   // Every open connection of a loop, for ticks and shutdown.
   static void for_each(EventLoop& loop, void (*fn)(Connection&, int64_t), int64_t arg);
 
+  // The loop's Poller reports this connection's socket ready (`target` is the
+  // connection, `events` EPOLL* flags). A closed connection ignores it: the
+  // loop frees it only after the events that may name it were dispatched.
+  static void on_events(void* target, uint32_t events);
+  // Tells the handler and frees the connection, once the loop is outside any
+  // of its callbacks (EventLoop calls it for each connection closed meanwhile).
+  void release();
+  // Closes every connection of a loop at once, as it stops.
+  static void close_all(EventLoop& loop);
+
  private:
   enum class State : uint8_t { open, closing_after_flush, lingering, closed };
   // A filtered connection's handler output waits here until the flush seals
@@ -95,20 +103,25 @@ class Connection final : public ByteStream, public util::SlabAllocated<Connectio
     std::vector<OutChunk> unsealed;
   };
 
-  explicit Connection(EventLoop& loop);
+  Connection(EventLoop& loop, int fd) : loop_(&loop), fd_(fd) {}
   ~Connection();
+  // connection_write.cpp
   // Adds the queue's first chunks to `batch` (gathered into one buffer of the
   // batch's when several); false when the batch cannot take them.
   bool add_to(SendBatch& batch);
   size_t bytes_of(size_t count) const;  // of the first `count` queued chunks
   void gather_into(char* buffer, size_t count) const;
-  uv_os_fd_t fd() const;
   void start_write();
   void complete_write(size_t written, size_t count, size_t total);
-  void write_rest(size_t written);
-  void finish_close();
+  void keep_rest(size_t written);
+  void on_writable();
   void drained();
-  void close_handle(bool reset);
+  // connection.cpp
+  void read_once();
+  void finish_close();
+  void close_socket(bool reset);
+  uint32_t wanted_events() const;
+  void watch(uint32_t before);
   void link();
   void unlink();
   // connection_filter.cpp
@@ -117,23 +130,18 @@ class Connection final : public ByteStream, public util::SlabAllocated<Connectio
   void seal();
   void finish_filter();
 
-  static void on_alloc(uv_handle_t* handle, size_t suggested, uv_buf_t* buf);
-  static void on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf);
-  static void on_write(uv_write_t* req, int status);
-  static void on_shutdown_done(uv_shutdown_t* req, int status);
-  static void on_close(uv_handle_t* handle);
-
-  uv_tcp_t tcp_;
+  EventLoop* loop_;
   std::unique_ptr<Handler> handler_;
-  struct PendingWrite;
   std::vector<OutChunk> queued_;
-  std::unique_ptr<PendingWrite> in_flight_;  // only while the kernel would not take everything
-  std::unique_ptr<Filtered> filtered_;       // only with TLS
+  std::unique_ptr<Filtered> filtered_;  // only with TLS
   // Packed: an idle connection's size is what idle connections cost.
   uint32_t pending_bytes_ = 0;  // bounded far below 4 GiB by --max-pending-bytes
+  int fd_;
   State state_ = State::open;
   bool flush_scheduled_ = false;
-  bool reading_ = false;
+  bool reading_ : 1 = false;            // watched for EPOLLIN
+  bool awaiting_writable_ : 1 = false;  // watched for EPOLLOUT: the kernel left part of a write
+  bool watched_ : 1 = false;            // in the loop's Poller
   bool released_ : 1 = false;
   bool notify_drained_ : 1 = false;
   Connection* prev_ = nullptr;

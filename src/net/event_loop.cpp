@@ -25,10 +25,16 @@ constexpr size_t kReadBufferBytes = 64 * 1024;
 // and a p99 of 14 ms, since the next publish then waits for the whole round.
 constexpr size_t kFreshPerTurn = 4;
 constexpr size_t kBacklogPerTurn = 64;
+
+// The loop is ready before the members that make handles on it.
+uv_loop_t* initialized(uv_loop_t* loop) {
+  uv_loop_init(loop);
+  return loop;
+}
 }  // namespace
 
-EventLoop::EventLoop() : read_buffer_(kReadBufferBytes) {
-  uv_loop_init(&loop_);
+EventLoop::EventLoop()
+    : read_buffer_(kReadBufferBytes), poller_(initialized(&loop_), Connection::on_events) {
   loop_.data = this;
   uv_check_init(&loop_, &flush_check_);
   flush_check_.data = this;
@@ -60,6 +66,11 @@ void EventLoop::run() {
     std::lock_guard lock(posted_mutex_);
     closed_ = true;
   }
+  // Connections still open wait for nothing (like a libuv handle that neither
+  // reads nor writes, they do not keep the loop running): closed with the
+  // loop's own handles below.
+  Connection::close_all(*this);
+  run_deferred();
   uv_walk(
       &loop_,
       [](uv_handle_t* handle, void*) {
@@ -92,13 +103,21 @@ void EventLoop::schedule_flush(Connection* connection) { to_flush_.push_back(con
 
 void EventLoop::on_check(uv_check_t* handle) {
   auto* self = static_cast<EventLoop*>(handle->data);
-  while (!self->deferred_.empty()) {
-    std::vector<std::function<void()>> tasks;
-    tasks.swap(self->deferred_);
-    for (auto& task : tasks) task();
-  }
+  self->run_deferred();
   self->retired_.clear();
   self->flush_some();
+}
+
+// Deferred tasks and the release of closed connections, which may each lead to the other.
+void EventLoop::run_deferred() {
+  while (!deferred_.empty() || !closed_connections_.empty()) {
+    std::vector<std::function<void()>> tasks;
+    tasks.swap(deferred_);
+    for (auto& task : tasks) task();
+    std::vector<Connection*> closed;
+    closed.swap(closed_connections_);
+    for (Connection* connection : closed) connection->release();
+  }
 }
 
 void EventLoop::flush_some() {
@@ -123,8 +142,9 @@ void EventLoop::flush_some() {
   }
   for (const SendBatch::Send& send : send_batch_.run()) send.connection->finish_write(send);
   send_batch_.clear();
-  // While a backlog or a deferred task remains, the loop must not sleep in poll.
-  if (backlog_.empty() && deferred_.empty()) uv_idle_stop(&keep_polling_);
+  // While a backlog, a deferred task or a closed connection remains, the
+  // loop must not sleep in poll.
+  if (backlog_.empty() && deferred_.empty() && closed_connections_.empty()) uv_idle_stop(&keep_polling_);
   else uv_idle_start(&keep_polling_, [](uv_idle_t*) {});
 }
 

@@ -11,6 +11,7 @@
 
 #include "net/connection_handler.h"
 #include "net/lingering.h"
+#include "net/poller.h"
 #include "net/send_batch.h"
 
 namespace pushwire::net {
@@ -18,9 +19,10 @@ namespace pushwire::net {
 class Connection;
 
 // One libuv loop, run by one thread. Besides the loop it owns what all of that
-// thread's connections share: the read buffer, the list of connections with
-// output to flush at the end of this turn, a tick (once a second unless set),
-// and the connections in a lingering close.
+// thread's connections share: the Poller that watches their sockets, the read
+// buffer, the list of connections with output to flush at the end of this
+// turn, a tick (once a second unless set), and the connections in a lingering
+// close.
 class EventLoop {
  public:
   EventLoop();
@@ -62,9 +64,14 @@ class EventLoop {
   void schedule_flush(Connection* connection);
   Connection*& connections() { return connections_; }  // head of Connection's intrusive list
   Lingering& lingering() { return lingering_; }
+  Poller& poller() { return poller_; }
+  // A closed connection is released (its handler told, the object freed)
+  // later in this loop turn, outside the callbacks that may still use it.
+  void release_later(Connection* connection) { closed_connections_.push_back(connection); }
 
  private:
   static void on_check(uv_check_t* handle);
+  void run_deferred();
   void flush_some();
   static void on_async(uv_async_t* handle);
   static void on_tick(uv_timer_t* handle);
@@ -77,7 +84,9 @@ class EventLoop {
   uv_timer_t tick_timer_;
   std::function<void(int64_t)> tick_;
   std::vector<char> read_buffer_;
+  Poller poller_;
   Connection* connections_ = nullptr;
+  std::vector<Connection*> closed_connections_;
   Lingering lingering_;
   std::vector<Connection*> to_flush_;
   std::vector<Connection*> flushing_;

@@ -1,9 +1,11 @@
 #include "net/listener.h"
 
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstring>
 
 #include "net/connection.h"
@@ -11,6 +13,13 @@
 #include "util/log.h"
 
 namespace pushwire::net {
+
+namespace {
+// Accepted per readable event: more pending clients are taken next loop turn,
+// after the connections already open had their turn.
+constexpr int kAcceptsPerTurn = 128;
+constexpr int kBacklog = 4096;
+}  // namespace
 
 Listener::Listener(EventLoop& loop, OnConnection on_connection)
     : loop_(loop), on_connection_(std::move(on_connection)) {}
@@ -36,18 +45,24 @@ uint16_t Listener::listen(const std::string& host, uint16_t port, std::string& e
     ::close(fd);
     return 0;
   }
-  uv_tcp_init(loop_.uv(), &tcp_);
-  tcp_.data = this;
-  open_ = true;
-  uv_tcp_open(&tcp_, fd);
-  if (const int rc = uv_listen(reinterpret_cast<uv_stream_t*>(&tcp_), 4096, on_connection); rc != 0) {
-    error = std::string("listen: ") + uv_strerror(rc);
-    close();
+  if (::listen(fd, kBacklog) != 0) {
+    error = std::string("listen: ") + std::strerror(errno);
+    ::close(fd);
     return 0;
   }
+  if (const int rc = uv_poll_init(loop_.uv(), &poll_, fd); rc != 0) {
+    error = std::string("polling the listening socket: ") + uv_strerror(rc);
+    ::close(fd);
+    return 0;
+  }
+  fd_ = fd;
+  spare_fd_ = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  poll_.data = this;
+  uv_poll_start(&poll_, UV_READABLE, on_readable);
+  open_ = true;
   sockaddr_storage bound{};
-  int bound_len = sizeof bound;
-  uv_tcp_getsockname(&tcp_, reinterpret_cast<sockaddr*>(&bound), &bound_len);
+  socklen_t bound_len = sizeof bound;
+  ::getsockname(fd_, reinterpret_cast<sockaddr*>(&bound), &bound_len);
   return ntohs(bound.ss_family == AF_INET6 ? reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port
                                            : reinterpret_cast<sockaddr_in*>(&bound)->sin_port);
 }
@@ -55,16 +70,41 @@ uint16_t Listener::listen(const std::string& host, uint16_t port, std::string& e
 void Listener::close() {
   if (!open_) return;
   open_ = false;
-  uv_close(reinterpret_cast<uv_handle_t*>(&tcp_), nullptr);
+  uv_close(reinterpret_cast<uv_handle_t*>(&poll_), nullptr);  // stops polling now
+  ::close(fd_);
+  if (spare_fd_ >= 0) ::close(spare_fd_);
 }
 
-void Listener::on_connection(uv_stream_t* server, int status) {
-  auto* self = static_cast<Listener*>(server->data);
-  if (status != 0) {
-    PW_LOG_LIMITED("accept errors", warn, "accept: ", uv_strerror(status));
+void Listener::on_readable(uv_poll_t* handle, int, int) { static_cast<Listener*>(handle->data)->accept_some(); }
+
+void Listener::accept_some() {
+  for (int accepted = 0; accepted < kAcceptsPerTurn && open_; ++accepted) {
+    const int fd = ::accept4(fd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd >= 0) {
+      on_connection_(Connection::adopt(loop_, fd));
+      continue;
+    }
+    if (errno == EINTR || errno == ECONNABORTED) continue;
+    if (errno == EAGAIN || errno == EWOULDBLOCK) return;
+    const int error = errno;
+    PW_LOG_LIMITED("accept errors", warn, "accept: ", std::strerror(error));
+    if (error == EMFILE || error == ENFILE) turn_away_pending();
     return;
   }
-  if (Connection* c = Connection::accept(self->loop_, server)) self->on_connection_(*c);
+}
+
+// Out of descriptors, the pending clients would make the socket readable
+// every turn with nothing accepted: as libuv does, the spare descriptor is
+// given up to accept and close them, and taken again.
+void Listener::turn_away_pending() {
+  if (spare_fd_ < 0) return;
+  ::close(spare_fd_);
+  for (int turned = 0; turned < kAcceptsPerTurn; ++turned) {
+    const int fd = ::accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC);
+    if (fd < 0) break;
+    ::close(fd);
+  }
+  spare_fd_ = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
 }
 
 }  // namespace pushwire::net

@@ -12,7 +12,8 @@ class EventLoop;
 
 // A listening TCP socket of one loop. Each loop has its own, all bound to the
 // same address with SO_REUSEPORT, so the kernel spreads new connections over
-// the loops and no thread hands sockets to another.
+// the loops and no thread hands sockets to another. libuv polls it; pushwire
+// accepts, since its connections are sockets of its own, not libuv streams.
 class Listener {
  public:
   using OnConnection = std::function<void(Connection&)>;
@@ -23,11 +24,15 @@ class Listener {
   void close();
 
  private:
-  static void on_connection(uv_stream_t* server, int status);
+  static void on_readable(uv_poll_t* handle, int status, int events);
+  void accept_some();
+  void turn_away_pending();
 
   EventLoop& loop_;
   OnConnection on_connection_;
-  uv_tcp_t tcp_;
+  uv_poll_t poll_;
+  int fd_ = -1;
+  int spare_fd_ = -1;  // given up to turn clients away when descriptors run out
   bool open_ = false;
 };
 

@@ -59,8 +59,8 @@ struct Poll {
   std::weak_ptr<const void> carrier;
 };
 
-Poll hold_poll(Context& context, http::Exchange& exchange, Context& owner, const std::string& id, Carrier carrier) {
-  auto wait = std::make_unique<PollWait>(exchange, owner, id);
+Poll hold_poll(Context& context, http::Exchange& exchange, Context& owner, std::string_view id, Carrier carrier) {
+  auto wait = std::make_unique<PollWait>(exchange, owner, std::string(id));
   std::weak_ptr<bool> alive = wait->answered();
   exchange.hold(std::move(wait));
   return {[&exchange, carrier = std::move(carrier), alive](std::optional<std::string> body) {

@@ -33,7 +33,7 @@ void SessionStream::start(Context& context, http::Exchange& exchange, const std:
   util::Metrics::add(context.metrics.sessions_created_total);
   util::Metrics::add(context.metrics.sessions_open, 1);
   exchange.hold(std::move(owned));
-  self->writer_.set_label(self->id());
+  self->writer_.set_label(self->id_c_str());
   self->writer_.open();
   self->writer_.control("_session", "{\"session\":" + util::json_string(self->id()) + "}");
   // Held until every replay is in, so that they are merged in publish order.

@@ -23,7 +23,7 @@ void StreamSubscription::start(Context& context, http::Exchange& exchange, const
     self->expiry_->start(std::max<int64_t>(expires_at_ms - util::wall_ms(), 0), [self] { self->expire(); });
   }
   self->listen(channel, since, [self](core::Replay replay) {
-    self->writer_.set_label(self->channel());
+    self->writer_.set_label(self->channel().c_str());
     if (replay.gap) self->writer_.control("_gap", channel_fields(self->channel()));
     for (const core::MessagePtr& message : replay.messages) self->writer_.message(message);
   });

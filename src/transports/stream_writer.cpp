@@ -51,7 +51,7 @@ void StreamWriter::send_framed(std::string bytes) {
 
 void StreamWriter::after_send() {
   last_send_ms_ = static_cast<uint32_t>(context_.loop.now_ms());
-  if (over_pending_limit(context_, exchange_, style_.name, label_ ? std::string_view(*label_) : std::string_view()))
+  if (over_pending_limit(context_, exchange_, style_.name, label_ ? std::string_view(label_) : std::string_view()))
     exchange_.abort();
 }
 

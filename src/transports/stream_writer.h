@@ -29,7 +29,8 @@ class StreamWriter {
   void cursor(std::string_view id);
   void on_tick(int64_t now_ms);
   // What the log calls this stream when it is cut off (kept by reference).
-  void set_label(const std::string& label) { label_ = &label; }
+  // `label` (NUL-terminated) outlives the writer.
+  void set_label(const char* label) { label_ = label; }
 
   bool finished() const { return exchange_.finished(); }
   Context& context() const { return context_; }
@@ -44,7 +45,7 @@ class StreamWriter {
   http::Exchange& exchange_;
   const StreamStyle& style_;
   std::unique_ptr<const net::OutChunk> prefix_;  // shared bytes, sent again and again; null when none
-  const std::string* label_ = nullptr;
+  const char* label_ = nullptr;
   // Loop-clock milliseconds wrapped to 32 bits: only its distance to now is
   // read, always far under the 49 days a wrap takes.
   uint32_t last_send_ms_;

@@ -53,7 +53,7 @@ TEST(SessionRegistry, AddsFindsAndRemoves) {
   EXPECT_EQ(registry.find(b.id()), &b);
   EXPECT_EQ(count.open.load(), 2u);
 
-  const std::string gone = a.id();
+  const std::string gone(a.id());
   registry.remove(a);
   EXPECT_EQ(registry.find(gone), nullptr);
   EXPECT_TRUE(a.id().empty());
