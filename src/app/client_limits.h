@@ -1,6 +1,6 @@
 #pragma once
 #include "net/admission.h"
-#include "transports/publish_rate.h"
+#include "transports/publish/publish_rate.h"
 
 namespace pushwire::app {
 

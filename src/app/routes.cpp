@@ -5,15 +5,15 @@
 
 #include "app/metrics_text.h"
 #include "http/exchange.h"
-#include "transports/json_poll_carriers.h"
-#include "transports/jsonp_poll_carrier.h"
+#include "transports/poll/json_poll_carriers.h"
+#include "transports/poll/jsonp_poll_carrier.h"
 #include "transports/origin_check.h"
-#include "transports/poll.h"
-#include "transports/poll_sessions.h"
-#include "transports/publish.h"
+#include "transports/poll/poll.h"
+#include "transports/poll/poll_sessions.h"
+#include "transports/publish/publish.h"
 #include "transports/sessions.h"
-#include "transports/streams.h"
-#include "transports/websocket_upgrade.h"
+#include "transports/stream/streams.h"
+#include "transports/websocket/websocket_upgrade.h"
 
 namespace pushwire::app {
 

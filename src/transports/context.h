@@ -5,7 +5,7 @@
 #include "core/fanout.h"
 #include "core/session_registry.h"
 #include "net/event_loop.h"
-#include "transports/publish_rate.h"
+#include "transports/publish/publish_rate.h"
 #include "transports/settings.h"
 #include "util/metrics.h"
 

@@ -1,4 +1,4 @@
-#include "transports/deadline.h"
+#include "transports/poll/deadline.h"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "transports/publish_rate.h"
+#include "transports/publish/publish_rate.h"
 
 using pushwire::transports::PublishRate;
 

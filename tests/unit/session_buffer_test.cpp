@@ -6,7 +6,7 @@
 
 #include "test_message.h"
 #include "transports/envelope.h"
-#include "transports/session_buffer.h"
+#include "transports/poll/session_buffer.h"
 
 using pushwire::core::MessagePtr;
 using pushwire::transports::kEnvelope;

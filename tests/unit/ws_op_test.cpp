@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "transports/ws_op.h"
+#include "transports/websocket/ws_op.h"
 
 using namespace pushwire::transports;
 
