@@ -66,7 +66,8 @@ void append_channels(std::string& out, const std::deque<Entry>& entries) {
 }
 }  // namespace
 
-std::string poll_answer(std::string_view session, const SessionBuffer& buffer, std::string_view cursor) {
+std::string poll_answer(const PollContent& content) {
+  const auto& [session, buffer, cursor] = content;
   std::string out;
   out.reserve(buffer.bytes() + 256);
   out += "{\"session\":";

@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "http/exchange.h"
+#include "transports/poll/poll_answer.h"
 
 namespace pushwire::transports {
 
@@ -19,7 +20,11 @@ class PollCarrier {
 
   // Whether a poll waits, up to ?timeout=, when nothing is there to answer.
   virtual bool waits() const = 0;
-  // `body` is the session's JSON answer (poll_answer.h).
+  // The body of an answer, made on the session's owner thread (so a carrier
+  // is immutable, shared by threads): pushwire's JSON, unless the carrier
+  // speaks another protocol.
+  virtual std::string encode(const PollContent& content) const { return poll_answer(content); }
+  // Sends what encode() made, on the request's own thread.
   virtual void answer(http::Exchange& exchange, std::string body) const = 0;
   virtual void refuse(http::Exchange& exchange, int status, std::string_view code,
                       std::string_view message) const = 0;

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <utility>
 
-#include "transports/poll/poll_answer.h"
 #include "util/clock.h"
 
 namespace pushwire::transports {
@@ -104,11 +103,11 @@ void PollSession::answer() {
   answer_due_ = false;
   wait_.clear();
   if (!waiting_) return;
-  std::string body = poll_answer(id(), buffer_, reached_);
   buffer_.answered(reached_);
   Reply reply = std::exchange(waiting_, nullptr);
   grace_.set(context_.settings.session_grace_ms);
-  reply(std::move(body));
+  const PollContent content{id(), buffer_, reached_};
+  reply(&content);
 }
 
 void PollSession::carrier_gone() {
@@ -162,7 +161,7 @@ void PollSession::count_buffered_bytes() {
 
 void PollSession::end() {
   if (id().empty()) return;
-  if (waiting_) std::exchange(waiting_, nullptr)(std::nullopt);
+  if (waiting_) std::exchange(waiting_, nullptr)(nullptr);
   context_.sessions.remove(*this);
   util::Metrics::add(context_.metrics.sessions_open, -1);
   channels_.clear();

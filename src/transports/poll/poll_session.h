@@ -11,6 +11,7 @@
 #include "net/timer.h"
 #include "transports/context.h"
 #include "transports/poll/deadline.h"
+#include "transports/poll/poll_answer.h"
 #include "transports/poll/session_buffer.h"
 #include "transports/session_channels.h"
 
@@ -23,9 +24,9 @@ namespace pushwire::transports {
 // and owns itself; polls from other threads are posted there.
 class PollSession final : public core::Session, private SessionChannels::Sink {
  public:
-  // The body of an answer, or nothing when the session has ended. Called on
-  // the owner thread, at most once.
-  using Reply = std::function<void(std::optional<std::string> body)>;
+  // What the answer holds, to be read during the call, or nullptr when the
+  // session has ended. Called on the owner thread, at most once.
+  using Reply = std::function<void(const PollContent* content)>;
 
   // A new session on this thread with `channels`, each resuming after the
   // stream cursor `since` (nullptr: new messages only); nullptr when the

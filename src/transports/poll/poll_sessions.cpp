@@ -54,7 +54,7 @@ class PollWait final : public http::ExchangeState {
 // token does not cover the session) on the request's own thread if its
 // client is still there.
 struct Poll {
-  PollSession::Reply reply;
+  std::function<void(std::optional<std::string> body)> reply;  // nothing: the session has ended
   std::function<void(PollSession::Refusal)> refuse;
   std::weak_ptr<const void> carrier;
 };
@@ -79,6 +79,13 @@ Poll hold_poll(Context& context, http::Exchange& exchange, Context& owner, std::
           alive};
 }
 
+// The session's answer as `carrier` encodes it, on the owner's thread, handed to `deliver`.
+PollSession::Reply encoded(Carrier carrier, std::function<void(std::optional<std::string>)> deliver) {
+  return [carrier = std::move(carrier), deliver = std::move(deliver)](const PollContent* content) {
+    deliver(content ? std::optional<std::string>(carrier->encode(*content)) : std::nullopt);
+  };
+}
+
 void open_session(Context& context, http::Exchange& exchange, const Carrier& carrier) {
   std::vector<std::string> channels;
   const std::string* since;
@@ -99,12 +106,12 @@ void open_session(Context& context, http::Exchange& exchange, const Carrier& car
     return;
   }
   Poll poll = hold_poll(context, exchange, context, session->id(), carrier);
-  session->poll(nullptr, 0, std::move(poll.reply), std::move(poll.carrier));
+  session->poll(nullptr, 0, encoded(carrier, std::move(poll.reply)), std::move(poll.carrier));
 }
 
 // On the owner's thread. A poll with a token (`renewal`) renews the session with it.
 void poll_on_owner(Context& owner, const std::string& id, const std::string& ack, int64_t wait_ms,
-                   const std::optional<auth::Credentials>& renewal, Poll poll) {
+                   const std::optional<auth::Credentials>& renewal, const Carrier& carrier, Poll poll) {
   auto* session = dynamic_cast<PollSession*>(owner.sessions.find(id));
   if (!session) {
     poll.reply(std::nullopt);
@@ -115,7 +122,7 @@ void poll_on_owner(Context& owner, const std::string& id, const std::string& ack
       poll.refuse(std::move(*refusal));
       return;
     }
-  session->poll(&ack, wait_ms, std::move(poll.reply), std::move(poll.carrier));
+  session->poll(&ack, wait_ms, encoded(carrier, std::move(poll.reply)), std::move(poll.carrier));
 }
 
 // What a next poll's token says, read on the request's thread: nothing when
@@ -145,7 +152,7 @@ void next_poll(Context& context, http::Exchange& exchange, const Carrier& carrie
   Context& target = *context.peers[*owner];
   Poll poll = hold_poll(context, exchange, target, id, carrier);
   if (&target == &context) {
-    poll_on_owner(target, id, *ack, wait_ms, renewal, std::move(poll));
+    poll_on_owner(target, id, *ack, wait_ms, renewal, carrier, std::move(poll));
     return;
   }
   util::Metrics::add(context.metrics.session_requests_forwarded_total);
@@ -153,7 +160,7 @@ void next_poll(Context& context, http::Exchange& exchange, const Carrier& carrie
   // this thread, which alone touches the exchange. If the client has gone
   // by then, the answer is dropped: its next poll acks an older answer, and
   // gets this one's messages again.
-  target.loop.post([&target, &origin = context, id, ack = *ack, wait_ms, renewal = std::move(renewal),
+  target.loop.post([&target, &origin = context, id, ack = *ack, wait_ms, renewal = std::move(renewal), carrier,
                     poll = std::move(poll)] {
     auto answer_back = [&origin, reply = poll.reply](std::optional<std::string> body) {
       origin.loop.post([reply, body = std::move(body)] { reply(body); });
@@ -161,7 +168,7 @@ void next_poll(Context& context, http::Exchange& exchange, const Carrier& carrie
     auto refuse_back = [&origin, refuse = poll.refuse](PollSession::Refusal refusal) {
       origin.loop.post([refuse, refusal = std::move(refusal)] { refuse(refusal); });
     };
-    poll_on_owner(target, id, ack, wait_ms, renewal, {answer_back, refuse_back, poll.carrier});
+    poll_on_owner(target, id, ack, wait_ms, renewal, carrier, {answer_back, refuse_back, poll.carrier});
   });
 }
 }  // namespace
