@@ -165,7 +165,11 @@ export async function newPage(browser, viewport = { width: 1280, height: 800 }) 
   const context = await browser.newContext({ viewport });
   const page = await context.newPage();
   page.problems = [];
-  page.on('console', (m) => { if (m.type() === 'error') page.problems.push(`console: ${m.text()}`); });
+  page.on('console', (m) => {
+    if (m.type() !== 'error') return;
+    const where = m.location()?.url;
+    page.problems.push(`console: ${m.text()}${where ? ` (${where})` : ''}`);
+  });
   page.on('pageerror', (e) => page.problems.push(`exception: ${e.message}`));
   page.close = ((close) => async () => { await close(); await context.close(); })(page.close.bind(page));
   return page;
@@ -229,8 +233,8 @@ let channels = 0;
 export const freshChannel = (prefix) => `${prefix}-${process.pid}-${Date.now().toString(36)}-${++channels}`;
 
 /**
- * Makes a client in the page (window.pw = {client, got, events}), subscribes to a channel and
- * waits for `ready`. Returns the client's transport.
+ * Makes a client in the page (window.pw = {client, got, events}), subscribes to a channel (or to
+ * each of an array of them, all into `got`) and waits for `ready`. Returns the client's transport.
  */
 export function subscribeInPage(page, { server, channel, transports, since, options = {} }) {
   return page.evaluate(async ({ server, channel, transports, since, options }) => {
@@ -241,8 +245,10 @@ export function subscribeInPage(page, { server, channel, transports, since, opti
     for (const name of ['transport', 'connected', 'disconnected', 'gap']) {
       client.on(name, (value) => pw.events.push({ name, value }));
     }
-    pw.sub = client.subscribe(channel, (m) => pw.got.push(m), since === undefined ? {} : { since });
-    await pw.sub.ready;
+    pw.subs = [].concat(channel).map((name) => client.subscribe(name, (m) => pw.got.push(m),
+      since === undefined ? {} : { since }));
+    [pw.sub] = pw.subs;
+    await Promise.all(pw.subs.map((sub) => sub.ready));
     return client.transport;
   }, { server, channel, transports, since, options });
 }

@@ -1,6 +1,7 @@
 // What the fault tests share: a TCP proxy that cuts its connections at random
 // points, and raw clients of every v1 transport that resume from their cursor
-// whenever their connection breaks, counting what they receive.
+// whenever their connection breaks, counting what they receive (the session
+// clients, several channels on one connection, are in fault_sessions.mjs).
 import http from 'node:http';
 import net from 'node:net';
 import WebSocket from 'ws';
@@ -83,7 +84,7 @@ export class CuttingProxy {
 
 // One subscriber that keeps resuming from the last id it received. `data`
 // holds every message's text in the order received; `gaps` counts gap signals.
-class Resumer {
+export class Resumer {
   data = [];
   gaps = 0;
   cursor = '0';
@@ -120,17 +121,21 @@ class Resumer {
   }
 }
 
-// GET url; onData(text so far) returns what to keep; abortable through `owner.abort`.
-function get(owner, url, onData) {
+// GET url: { status, text }; onData(text so far) returns what to keep; abortable through `owner.abort`.
+export function get(owner, url, onData) {
   return new Promise((resolve, reject) => {
     const req = http.get(url, { agent: false }, (res) => {
       res.setEncoding('utf8');
       let text = '';
       res.on('data', (piece) => {
         text += piece;
-        if (onData) text = onData(text);
+        try {
+          if (onData) text = onData(text);
+        } catch (error) {
+          req.destroy(error);
+        }
       });
-      res.on('end', () => (res.complete ? resolve(text) : reject(new Error('cut'))));
+      res.on('end', () => (res.complete ? resolve({ status: res.statusCode, text }) : reject(new Error('cut'))));
       res.on('aborted', () => reject(new Error('cut')));
       res.on('error', reject);
     });
@@ -149,7 +154,7 @@ class PollResumer extends Resumer {
   }
 
   async once() {
-    const body = this.unwrap(await get(this, `${this.base}${this.path(this.channel, this.cursor)}`));
+    const body = this.unwrap((await get(this, `${this.base}${this.path(this.channel, this.cursor)}`)).text);
     if (body.gap) this.gaps++;
     for (const m of body.messages) this.take(m);
     this.cursor = body.last_id;
@@ -174,8 +179,9 @@ class StreamResumer extends Resumer {
   }
 }
 
-function splitSse(text) {
-  const envelopes = [];
+// SSE text -> [complete blocks as { event, id, data }, the rest].
+export function sseBlocks(text) {
+  const blocks = [];
   let end;
   while ((end = text.indexOf('\n\n')) >= 0) {
     const block = text.slice(0, end);
@@ -189,19 +195,28 @@ function splitSse(text) {
       if (name === 'data') fields.data.push(value);
       else fields[name] = value;
     }
-    if (fields.event === '_gap') envelopes.push({ event: '_gap' });
-    else if (fields.id !== undefined) envelopes.push({ id: fields.id, data: fields.data.join('\n') });
+    blocks.push({ ...fields, data: fields.data.join('\n') });
   }
-  return [envelopes, text];
+  return [blocks, text];
 }
 
-function splitStream(text) {
+function splitSse(text) {
+  const [blocks, rest] = sseBlocks(text);
+  const envelopes = [];
+  for (const b of blocks) {
+    if (b.event === '_gap') envelopes.push({ event: '_gap' });
+    else if (b.id !== undefined) envelopes.push({ id: b.id, data: b.data });
+  }
+  return [envelopes, rest];
+}
+
+export function splitStream(text) {
   const lines = text.split('\n');
   const rest = lines.pop();
   return [lines.filter((l) => l.trim()).map((l) => JSON.parse(l)), rest];
 }
 
-function splitIframe(text) {
+export function splitIframe(text) {
   const envelopes = [];
   const pattern = /<script>parent\.cb\((.*?)\);<\/script>\n/gs;
   let last = 0;
@@ -230,7 +245,7 @@ class WsResumer extends Resumer {
   }
 }
 
-const since = (cursor) => `since=${encodeURIComponent(cursor)}`;
+export const since = (cursor) => `since=${encodeURIComponent(cursor)}`;
 
 export const TRANSPORTS = {
   poll: (base, ch) => new PollResumer(base, ch, (c, s) => `/poll/${c}?${since(s)}`),
@@ -244,8 +259,18 @@ export const TRANSPORTS = {
 };
 
 // What a subscriber got against what was published: every message kept must
-// arrive once, in order.
-export function tally(published, received) {
+// arrive once, in order. With `channelOf` (data -> channel), order is checked
+// within each channel only.
+export function tally(published, received, channelOf) {
+  if (channelOf) {
+    const sum = { checked: 0, lost: 0, repeated: 0, reordered: 0 };
+    for (const channel of new Set(published.map(channelOf))) {
+      const mine = (d) => channelOf(d) === channel;
+      const counts = tally(published.filter(mine), received.filter(mine));
+      for (const key of Object.keys(sum)) sum[key] += counts[key];
+    }
+    return sum;
+  }
   const seen = new Set();
   let repeated = 0;
   for (const d of received) {
