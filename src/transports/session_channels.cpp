@@ -50,6 +50,8 @@ void SessionChannels::unsubscribe(const std::string& channel) {
     if (gone->channel() != channel) continue;
     *link = gone->next;
     --count_;
+    ++removals_;
+    forget_held(channel);
     // A replay still due never comes once its listener is gone: stop waiting for it.
     const bool replay_was_due = gone->replay_due();
     delete gone;
@@ -64,6 +66,8 @@ void SessionChannels::clear() {
     delete gone;
   }
   count_ = 0;
+  ++removals_;
+  held_.reset();
 }
 
 void SessionChannels::on_live(const core::MessagePtr& message) {
@@ -83,6 +87,13 @@ void SessionChannels::replay_done() {
   sink_.on_settled(handed);
 }
 
+void SessionChannels::forget_held(std::string_view channel) {
+  if (!held_) return;
+  std::erase_if(held_->positions, [channel](const auto& entry) { return entry.first == channel; });
+  std::erase_if(held_->gaps, [channel](const std::string& gap) { return gap == channel; });
+  std::erase_if(held_->messages, [channel](const core::MessagePtr& m) { return m->channel == channel; });
+}
+
 SessionChannels::Held& SessionChannels::held() {
   if (!held_) held_ = std::make_unique<Held>();
   return *held_;
@@ -92,10 +103,14 @@ bool SessionChannels::hand_held() {
   const std::unique_ptr<Held> held = std::move(held_);
   if (!held) return false;
   bool handed = false;
+  // What was held for a channel removed before now went with it; one removed
+  // by the sink while this hands on (a stream that ends) is checked for.
+  const uint32_t removals = removals_;
+  auto gone = [&](std::string_view channel) { return removals_ != removals && !contains(channel); };
   for (const auto& [channel, position] : held->positions)
-    if (contains(channel)) sink_.on_position(channel, position);
+    if (!gone(channel)) sink_.on_position(channel, position);
   for (const std::string& channel : held->gaps) {
-    if (!contains(channel)) continue;
+    if (gone(channel)) continue;
     sink_.on_gap(channel);
     handed = true;
   }
@@ -103,7 +118,7 @@ bool SessionChannels::hand_held() {
   std::stable_sort(messages.begin(), messages.end(), [](const auto& a, const auto& b) { return a->seq < b->seq; });
   uint64_t last_handed = 0;
   for (const core::MessagePtr& message : messages) {
-    if (message->seq == last_handed || !contains(message->channel)) continue;
+    if (message->seq == last_handed || gone(message->channel)) continue;
     sink_.on_message(message);
     last_handed = message->seq;
     handed = true;

@@ -92,6 +92,7 @@ class SessionChannels {
   Channel* first_ = nullptr;
   uint32_t count_ = 0;
   uint32_t replays_due_ = 0;
+  uint32_t removals_ = 0;  // channels removed so far (unsubscribe, clear)
   // What waits for the replays, made when the first thing is held and freed
   // once it is handed on: an idle session keeps none of it.
   struct Held {
@@ -100,6 +101,8 @@ class SessionChannels {
     std::vector<core::MessagePtr> messages;
   };
   Held& held();
+  // What is held for a channel that goes, goes with it.
+  void forget_held(std::string_view channel);
   std::unique_ptr<Held> held_;
 };
 
