@@ -45,7 +45,7 @@ unit:
 integration:
 	node --test --test-concurrency=1 tests/integration/
 
-# The fault tests' long form: 1,000 forced reconnects per transport (make test runs 50 with raw
+# The fault tests' long form: 1,000 forced reconnects per client (make test runs 50 with raw
 # clients, 5 with the browser client).
 fault: test-deps build
 	FAULT_RECONNECTS=1000 node --test --test-concurrency=1 tests/integration/fault_proxy.test.mjs tests/browser/fault_proxy.test.mjs
