@@ -4,10 +4,11 @@
 // technique's delivery latency (p50/p99) of that minute; at the end, loss and
 // duplicates per technique. See bench/README.md ("Soak").
 //
-// WebSocket, SSE, NDJSON streaming and long-poll subscribers come from
-// build/pushwire-loadgen (one process per technique, --interval lines); poll,
-// JSONP and forever-iframe subscribers live in this process, which publishes
-// timestamped messages to their channels itself.
+// WebSocket, SSE, NDJSON streaming and long-poll subscribers, and SSE and
+// long-poll sessions of ten channels each, come from build/pushwire-loadgen
+// (one process per row, --interval lines); poll, JSONP and forever-iframe
+// subscribers live in this process, which publishes timestamped messages to
+// their channels itself.
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
@@ -45,15 +46,19 @@ const sample = Number(args.sample);
 const scale = Number(args.scale);
 const count = (n) => Math.max(1, Math.round(n * scale));
 
-// Subscribers per technique; each loadgen row is [technique, URL path, subscribers, channels, msgs/s].
+// Subscribers per row of the table; each loadgen row has its subscribers, the
+// channels they share, its publishes a second over them, and the channels
+// each subscriber holds on its one connection (a session when more than one).
 // The load generators' fd limit (20,000 a process) is far from reached; the
 // server holds all 10,000 (and its own --max-connections follows its limit).
 const LOADGEN = [
-  ['ws', 'ws://HOST/ws/{channel}', count(3000), 100, 10],
-  ['sse', 'http://HOST/sse/{channel}', count(2000), 100, 10],
-  ['stream', 'http://HOST/stream/{channel}', count(2000), 100, 10],
-  ['longpoll', 'http://HOST/lp/{channel}', count(1500), 100, 10],
-];
+  { name: 'ws', technique: 'ws', url: 'ws://HOST/ws/{channel}', n: count(3000) },
+  { name: 'sse', technique: 'sse', url: 'http://HOST/sse/{channel}', n: count(1500) },
+  { name: 'stream', technique: 'stream', url: 'http://HOST/stream/{channel}', n: count(1500) },
+  { name: 'longpoll', technique: 'longpoll', url: 'http://HOST/lp/{channel}', n: count(1000) },
+  { name: 'sse session', technique: 'sse', url: 'http://HOST/sse?channel={channel}', n: count(750), perSub: 10 },
+  { name: 'lp session', technique: 'longpoll', url: 'http://HOST/lp?channel={channel}', n: count(750), perSub: 10 },
+].map((row) => ({ channels: 100, rate: 10, perSub: 1, ...row }));
 const IN_PROCESS = { poll: count(800), jsonp: count(400), iframe: count(300) };
 const IN_PROCESS_CHANNELS = 50;
 const IN_PROCESS_RATE = 10;      // msgs/s over those channels
@@ -86,14 +91,15 @@ function procSample(pid) {
 }
 
 // One load generator; `latest` is its last --interval line, `result` its final JSON.
-function startLoadgen(host, [technique, url, n, channels, rate]) {
+function startLoadgen(host, { name, technique, url, n, channels, rate, perSub }) {
   const sub = url.replace('HOST', host);
   const flags = ['-n', String(n), '--technique', technique, '--sub-url', sub, '--channels', String(channels),
+    '--channels-per-sub', String(perSub),
     // A sample longer than the table: they start their clock once their subscribers are ready.
     '--pub-url', `http://${host}/pub/{channel}`, '--rate', String(rate), '--duration', String(duration + sample),
     '--interval', String(sample), '--connect-timeout', '120', '--drain', '10', '--quiet'];
   const child = spawn('nice', ['-n', args.nice, args.loadgen, ...flags], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const gen = { technique, n, child, latest: null, result: null };
+  const gen = { name, n, child, latest: null, result: null };
   createInterface({ input: child.stdout }).on('line', (line) => {
     const parsed = JSON.parse(line);
     if (parsed.interval) gen.latest = parsed;
@@ -250,11 +256,12 @@ async function main() {
   await sleep(3000);  // let the iframe and JSONP clients open before the first publish
   const publisher = publishLoop(host, channels, sent, isRunning);
 
-  const techniques = [...LOADGEN.map((r) => r[0]), ...Object.keys(IN_PROCESS)];
-  const total = LOADGEN.reduce((s, r) => s + r[2], 0) + Object.values(IN_PROCESS).reduce((s, n) => s + n, 0);
-  console.log(`${total} subscribers: ${LOADGEN.map((r) => `${r[0]} ${r[2]}`).join(', ')}, ` +
+  const techniques = [...LOADGEN.map((r) => r.name), ...Object.keys(IN_PROCESS)];
+  const total = LOADGEN.reduce((s, r) => s + r.n, 0) + Object.values(IN_PROCESS).reduce((s, n) => s + n, 0);
+  console.log(`${total} subscribers: ${LOADGEN.map((r) => `${r.name} ${r.n}` +
+    (r.perSub > 1 ? ` (${r.perSub} channels each)` : '')).join(', ')}, ` +
     `${Object.entries(IN_PROCESS).map(([t, n]) => `${t} ${n}`).join(', ')}; ` +
-    `${LOADGEN.reduce((s, r) => s + r[4], 0) + IN_PROCESS_RATE} publishes/s; latency p50 / p99 in ms ` +
+    `${LOADGEN.reduce((s, r) => s + r.rate, 0) + IN_PROCESS_RATE} publishes/s; latency p50 / p99 in ms ` +
     `(poll clients ask every ${POLL_INTERVAL_MS / 1000} s ± 50%)\n`);
   console.log(`| min | RSS MiB | fds | ${techniques.join(' | ')} |`);
   console.log(`|---:|---:|---:|${techniques.map(() => '---:').join('|')}|`);
@@ -279,10 +286,10 @@ async function main() {
   for (const g of gens) {
     const r = g.result;
     if (!r) {
-      console.log(`| ${g.technique} | - | - | - | - | load generator exited with ${g.exitCode} |`);
+      console.log(`| ${g.name} | - | - | - | - | load generator exited with ${g.exitCode} |`);
       continue;
     }
-    console.log(`| ${g.technique} | ${r.ready} of ${g.n} | ${r.unique} | ${r.lost} | ${r.dup} | ` +
+    console.log(`| ${g.name} | ${r.ready} of ${g.n} | ${r.unique} | ${r.lost} | ${r.dup} | ` +
       `${r.disconnects}${r.first_error ? ` (${r.first_error})` : ''} |`);
   }
   for (const [t, n] of Object.entries(IN_PROCESS)) {
