@@ -242,8 +242,8 @@ export function subscribeInPage(page, { server, channel, transports, since, opti
     const client = new window.Pushwire.Client(server, transports ? { ...options, transports } : options);
     const pw = { client, got: [], events: [] };
     window.pw = pw;
-    for (const name of ['transport', 'connected', 'disconnected', 'gap']) {
-      client.on(name, (value) => pw.events.push({ name, value }));
+    for (const name of ['transport', 'connected', 'disconnected', 'gap', 'error']) {
+      client.on(name, (value) => pw.events.push({ name, value: value instanceof Error ? `${value.code}: ${value.message}` : value }));
     }
     pw.subs = [].concat(channel).map((name) => client.subscribe(name, (m) => pw.got.push(m),
       since === undefined ? {} : { since }));

@@ -8,7 +8,7 @@
  */
 import { endpoint, HttpError, type Pending } from '../http';
 import type { ChannelState, DriverFactory, Host } from './driver';
-import { errorText, toEnvelope, type Op, type OpResult } from './shared';
+import { errorText, settleSubscribe, toEnvelope, type Op, type OpResult } from './shared';
 
 interface SessionAnswer {
   session: string;
@@ -86,10 +86,7 @@ export function pollSessionDriver(name: string, carrier: PollCarrier): DriverFac
       if (!session || closed || !batch.length) return;
       const ops = batch.map((ch): Op => ({ op: 'subscribe', channel: ch.name, since: ch.cursor }));
       carrier.ops(host, session, ops).then((results) => batch.forEach((ch, i) => {
-        if (closed || channels.get(ch.name) !== ch) return;
-        const result = results[i];
-        if (result?.ok) host.live(ch);
-        else if (result?.error !== 'already_subscribed') host.refuse(ch, result?.error ?? 'no_answer', result?.message ?? 'no answer');
+        if (!closed && channels.get(ch.name) === ch) settleSubscribe(host, ch, results[i]);
       }), (err: unknown) => (isUnknownSession(err) ? undefined : fail(errorText(err))));
     };
 

@@ -9,7 +9,7 @@
 import { HttpError, openStream, RECYCLE } from '../http';
 import type { Envelope } from '../types';
 import type { ChannelState, DriverFactory, Host } from './driver';
-import { anchor, errorText, postOps, type Op, type OpResult } from './shared';
+import { anchor, errorText, postOps, settleSubscribe, type Op, type OpResult } from './shared';
 
 /** What a stream parser reports: messages (envelopes), and the server's own events as objects. */
 export interface StreamSink {
@@ -110,10 +110,7 @@ export function sessionDriver(name: string, carrier: Carrier): DriverFactory {
       if (!batch.length) return;
       post(batch.map((ch) => ({ op: 'subscribe', channel: ch.name, since: ch.cursor })))
         .then((results) => batch.forEach((ch, i) => {
-          if (closed || channels.get(ch.name) !== ch) return;
-          const result = results[i];
-          if (result?.ok) host.live(ch);
-          else host.refuse(ch, result?.error ?? 'no_answer', result?.message ?? 'no answer');
+          if (!closed && channels.get(ch.name) === ch) settleSubscribe(host, ch, results[i]);
         }))
         .catch((err: unknown) => fail(err instanceof HttpError && err.status === 404 ? 'the session ended' : errorText(err)));
     };

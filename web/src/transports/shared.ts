@@ -59,6 +59,16 @@ export interface OpResult {
   message?: string;
 }
 
+/**
+ * What a subscribe op's result means for its channel. `already_subscribed` is success: a browser
+ * sends a POST again when the kept-alive connection it went on breaks before the answer, and the
+ * first one may have reached the session.
+ */
+export function settleSubscribe(host: Host, ch: ChannelState, result: OpResult | undefined): void {
+  if (result?.ok || result?.error === 'already_subscribed') host.live(ch);
+  else host.refuse(ch, result?.error ?? 'no_answer', result?.message ?? 'no answer');
+}
+
 /** POST /session/{id} with `ops`: resolves with their results, in order. */
 export function postOps(host: Host, session: string, ops: Op[]): Promise<OpResult[]> {
   const url = `${host.base}/session/${session}`;

@@ -1,0 +1,98 @@
+// A session op whose connection breaks after the server took it, before the answer: Chromium
+// sends the request again on a new connection when the one it reused breaks before any byte of
+// the answer (POSTs too), so the session gets the subscribe twice and answers the second
+// `already_subscribed`. The channel must stay subscribed: every message of every channel
+// arrives once, and the client reports no error.
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { test } from 'node:test';
+import { tally } from '../integration/lib/fault.mjs';
+import {
+  browserSuite, clientEvents, freshChannel, newPage, publish, received, sleep, subscribeInPage,
+} from './harness.mjs';
+
+// Forwards to the server; the first session op that comes on a connection which already
+// carried a request reaches the server, and then its connection is broken instead of answered.
+async function startOpBreaker(targetPort) {
+  const state = { broken: [], requests: [] };
+  const server = net.createServer((client) => {
+    const upstream = net.connect(targetPort, '127.0.0.1');
+    let requests = 0;
+    let breakOnAnswer = false;
+    client.on('data', (piece) => {
+      const head = piece.toString('latin1', 0, 64);
+      const line = /^(GET|POST) (\S+)/.exec(head);
+      if (line) {
+        state.requests.push(`${line[1]} ${line[2].split('?')[0]}`);
+        if (requests++ > 0 && /^\/session\//.test(line[2]) && !state.broken.length) {
+          breakOnAnswer = true;
+          state.broken.push(`${line[1]} ${line[2].split('?')[0]}`);
+        }
+      }
+      upstream.write(piece);
+    });
+    upstream.on('data', (piece) => {
+      if (breakOnAnswer) {
+        client.destroy();
+        upstream.destroy();
+        return;
+      }
+      client.write(piece);
+    });
+    for (const socket of [client, upstream]) {
+      socket.on('error', () => {});
+      socket.on('close', () => {
+        client.destroy();
+        upstream.destroy();
+      });
+    }
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  state.base = `http://127.0.0.1:${server.address().port}`;
+  state.close = () => new Promise((resolve) => {
+    server.close(resolve);
+    server.unref();
+  });
+  return state;
+}
+
+const suite = browserSuite();
+
+// The transports whose channels join a session by an op: the streams (POST /session/{id}), the
+// poll sessions (POST; JSONP: GET /session/{id}/op, a script).
+for (const transport of ['sse', 'stream', 'iframe', 'longpoll', 'poll', 'jsonp']) {
+  test(`${transport}: a subscribe op sent twice (its first answer lost) keeps the channel`, { timeout: 30000 }, async () => {
+    const { server, origin, browser } = suite;
+    const breaker = await startOpBreaker(Number(new URL(server.url).port));
+    const page = await newPage(browser);
+    try {
+      await page.goto(origin.page(server.url));
+      const channels = ['a', 'b', 'c'].map((n) => freshChannel(`resend-${n}`));
+      let timer;
+      await Promise.race([
+        subscribeInPage(page, { server: breaker.base, channel: channels, transports: [transport],
+          options: { pollInterval: 50, longPollTimeout: 2 } }),
+        new Promise((resolve, reject) => {
+          timer = setTimeout(() => reject(new Error('not every subscription became ready within 10 s')), 10000);
+        }),
+      ]).finally(() => clearTimeout(timer));
+      assert.equal(breaker.broken.length, 1, `a session op was broken (requests: ${breaker.requests.join(', ')})`);
+      const published = [];
+      for (let i = 0; i < 9; i++) {
+        const data = `m${i}`;
+        await publish(server.url, channels[i % 3], data);
+        published.push(data);
+      }
+      const deadline = Date.now() + 10000;
+      while ((await received(page)).length < published.length && Date.now() < deadline) await sleep(50);
+      const events = await clientEvents(page);
+      assert.deepEqual(events.filter((e) => e.name === 'error').map((e) => e.value), [], 'no channel refused');
+      const channelOf = (d) => channels[Number(d.slice(1)) % 3];
+      assert.deepEqual(tally(published, (await received(page)).map((m) => m.data), channelOf),
+        { checked: published.length, lost: 0, repeated: 0, reordered: 0 });
+    } finally {
+      await page.close();
+      await breaker.close();
+    }
+  });
+}
