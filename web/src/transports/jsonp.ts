@@ -85,4 +85,6 @@ export const jsonpDriver = pollSessionDriver('jsonp', {
   waits: true,
   poll: (host, query, timeout) => jsonp(host, (callback) => sessionUrl(host, 'jsonp', { ...query, callback }), '', timeout),
   ops: scriptOps,
+  history: (host, channel, since) =>
+    jsonp(host, (callback) => endpoint(host.base, 'jsonp', channel, { since, timeout: 0, callback }), channel, 15000),
 });

@@ -6,9 +6,9 @@
  * cursor and a gap flag for each channel it moves (the others keep theirs). A session that ended
  * (unknown_session) is opened again, every channel resuming from its own cursor.
  */
-import { endpoint, HttpError, type Pending } from '../http';
+import { endpoint, HttpError, parsePollBody, type Pending } from '../http';
 import type { ChannelState, DriverFactory, Host } from './driver';
-import { errorText, settleSubscribe, toEnvelope, type Op, type OpResult } from './shared';
+import { applyPollBody, errorText, settleSubscribe, toEnvelope, type Op, type OpResult } from './shared';
 
 interface SessionAnswer {
   session: string;
@@ -26,6 +26,8 @@ export interface PollCarrier {
   poll(host: Host, query: Record<string, string | number | undefined>, timeoutMs: number): Pending<unknown>;
   /** The session's ops: resolves with their results, in order. */
   ops(host: Host, session: string, ops: Op[]): Promise<OpResult[]>;
+  /** What history keeps of `channel` after `since`, answered at once (a v1 poll-shaped answer). */
+  history(host: Host, channel: string, since: string): Pending<unknown>;
 }
 
 /**
@@ -69,14 +71,15 @@ export function pollSessionDriver(name: string, carrier: PollCarrier): DriverFac
       host.down(`${name}: ${reason}`);
     };
 
-    /** Gaps first, then messages in publish order, then each channel's cursor. */
-    const apply = (a: SessionAnswer): void => {
-      const states = Object.keys(a.channels).map((c) => [channels.get(c), a.channels[c]] as const);
+    /** Gaps first, then messages in publish order, then each channel's cursor; nothing of `skip`. */
+    const apply = (a: SessionAnswer, skip: ChannelState[] = []): void => {
+      const states = Object.keys(a.channels).map((c) => [channels.get(c), a.channels[c]] as const)
+        .filter(([ch]) => !skip.includes(ch as ChannelState));
       for (const [ch, state] of states) if (ch && state?.gap) host.gap(ch);
       for (const m of a.messages) {
         const env = toEnvelope(m, '');
         const ch = env && channels.get(env.channel);
-        if (ch) host.deliver(ch, env);
+        if (ch && !skip.includes(ch)) host.deliver(ch, env);
       }
       for (const [ch, state] of states) if (ch && state?.last_id !== undefined) host.cursor(ch, state.last_id);
       ack = a.last_id;
@@ -90,6 +93,23 @@ export function pollSessionDriver(name: string, carrier: PollCarrier): DriverFac
       }), (err: unknown) => (isUnknownSession(err) ? undefined : fail(errorText(err))));
     };
 
+    /**
+     * A gap in an answer for a channel the client has a cursor for: the session dropped messages
+     * past its buffer while answers were lost, and history may still keep them. The channel
+     * leaves the session, takes what history keeps after its cursor, and joins again from there;
+     * polling waits meanwhile, so that nothing of it comes twice or out of order.
+     */
+    const refill = async (gapped: ChannelState[]): Promise<void> => {
+      for (const ch of gapped) {
+        const sid = session as string;
+        await carrier.ops(host, sid, [{ op: 'unsubscribe', channel: ch.name }]);
+        const body = parsePollBody(await carrier.history(host, ch.name, ch.cursor as string).promise);
+        if (closed || channels.get(ch.name) !== ch) continue;
+        applyPollBody(host, ch, body);
+        settleSubscribe(host, ch, (await carrier.ops(host, sid, [{ op: 'subscribe', channel: ch.name, since: ch.cursor }]))[0]);
+      }
+    };
+
     const next = (): void => {
       if (closed || !session) return;
       const timeout = carrier.waits ? host.settings.longPollTimeout : undefined;
@@ -99,7 +119,13 @@ export function pollSessionDriver(name: string, carrier: PollCarrier): DriverFac
       req.promise.then((value) => {
         if (closed || pending !== req) return;
         const answer = readAnswer(value);
-        apply(answer);
+        const gapped = Object.keys(answer.channels).filter((c) => answer.channels[c]?.gap)
+          .map((c) => channels.get(c)).filter((ch): ch is ChannelState => ch?.cursor !== undefined);
+        apply(answer, gapped);
+        if (gapped.length) {
+          refill(gapped).then(next, (err: unknown) => (isUnknownSession(err) ? open() : fail(errorText(err))));
+          return;
+        }
         let pause = 0;
         if (!carrier.waits) pause = host.settings.pollInterval;
         else if (!answer.messages.length && !Object.keys(answer.channels).length && Date.now() - started < TOO_FAST_MS) {

@@ -4,7 +4,7 @@
  * once; `longpoll` asks GET /lp?session=ID&ack=CURSOR&timeout=S, which the server holds until
  * there is news or the timeout passes.
  */
-import { request } from '../http';
+import { endpoint, request } from '../http';
 import { postOps } from './shared';
 import { pollSessionDriver, sessionUrl, type PollCarrier } from './poll_session';
 
@@ -17,6 +17,7 @@ function jsonCarrier(path: 'poll' | 'lp'): PollCarrier {
       return request(host, typeof query.channel === 'string' ? { url, channel: query.channel, timeout } : { url, timeout });
     },
     ops: postOps,
+    history: (host, channel, since) => request(host, { url: endpoint(host.base, 'poll', channel, { since }), channel, timeout: 15000 }),
   };
 }
 
