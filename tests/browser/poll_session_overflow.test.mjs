@@ -3,42 +3,27 @@
 // History still keeps them, so the browser client must not lose them: it opens a new session
 // from its cursors, and every message of every channel arrives once, with no gap reported.
 import assert from 'node:assert/strict';
-import net from 'node:net';
 import { test } from 'node:test';
 import { tally } from '../integration/lib/fault.mjs';
 import {
   browserSuite, clientEvents, freshChannel, newPage, publish, received, sleep, subscribeInPage,
 } from './harness.mjs';
+import { startRelay } from './relay_proxy.mjs';
 
-// Forwards to the server; while `holding`, what the server sends waits in the proxy.
+// Forwards to the server; while `holding`, what the server sends waits in the relay.
 async function startHoldingProxy(targetPort) {
   const state = { holding: false, release: [] };
-  const server = net.createServer((client) => {
-    const upstream = net.connect(targetPort, '127.0.0.1');
-    client.on('data', (piece) => upstream.write(piece));
-    upstream.on('data', (piece) => {
-      if (state.holding) state.release.push(() => client.write(piece));
-      else client.write(piece);
-    });
-    for (const socket of [client, upstream]) {
-      socket.on('error', () => {});
-      socket.on('close', () => {
-        client.destroy();
-        upstream.destroy();
-      });
-    }
+  const relay = await startRelay(targetPort, {
+    fromServer(piece, conn) {
+      if (state.holding) state.release.push(() => conn.toClient(piece));
+      else conn.toClient(piece);
+    },
   });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  state.base = `http://127.0.0.1:${server.address().port}`;
   state.flow = () => {
     state.holding = false;
     for (const write of state.release.splice(0)) write();
   };
-  state.close = () => new Promise((resolve) => {
-    server.close(resolve);
-    server.unref();
-  });
-  return state;
+  return Object.assign(state, relay);
 }
 
 const suite = browserSuite({ serverArgs: ['--max-session-buffer-bytes', '2048', '--history', '1000'] });

@@ -4,56 +4,33 @@
 // `already_subscribed`. The channel must stay subscribed: every message of every channel
 // arrives once, and the client reports no error.
 import assert from 'node:assert/strict';
-import net from 'node:net';
 import { test } from 'node:test';
 import { tally } from '../integration/lib/fault.mjs';
 import {
   browserSuite, clientEvents, freshChannel, newPage, publish, received, sleep, subscribeInPage,
 } from './harness.mjs';
+import { startRelay } from './relay_proxy.mjs';
 
 // Forwards to the server; the first session op that comes on a connection which already
 // carried a request reaches the server, and then its connection is broken instead of answered.
 async function startOpBreaker(targetPort) {
   const state = { broken: [], requests: [] };
-  const server = net.createServer((client) => {
-    const upstream = net.connect(targetPort, '127.0.0.1');
-    let requests = 0;
-    let breakOnAnswer = false;
-    client.on('data', (piece) => {
-      const head = piece.toString('latin1', 0, 64);
-      const line = /^(GET|POST) (\S+)/.exec(head);
+  const relay = await startRelay(targetPort, {
+    fromClient(piece, conn) {
+      const line = /^(GET|POST) (\S+)/.exec(piece.toString('latin1', 0, 64));
       if (line) {
-        state.requests.push(`${line[1]} ${line[2].split('?')[0]}`);
-        if (requests++ > 0 && /^\/session\//.test(line[2]) && !state.broken.length) {
-          breakOnAnswer = true;
-          state.broken.push(`${line[1]} ${line[2].split('?')[0]}`);
+        const request = `${line[1]} ${line[2].split('?')[0]}`;
+        state.requests.push(request);
+        if (conn.requests++ > 0 && /^\/session\//.test(line[2]) && !state.broken.length) {
+          conn.breakOnAnswer = true;
+          state.broken.push(request);
         }
       }
-      upstream.write(piece);
-    });
-    upstream.on('data', (piece) => {
-      if (breakOnAnswer) {
-        client.destroy();
-        upstream.destroy();
-        return;
-      }
-      client.write(piece);
-    });
-    for (const socket of [client, upstream]) {
-      socket.on('error', () => {});
-      socket.on('close', () => {
-        client.destroy();
-        upstream.destroy();
-      });
-    }
+      conn.toServer(piece);
+    },
+    fromServer: (piece, conn) => (conn.breakOnAnswer ? conn.destroy() : conn.toClient(piece)),
   });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  state.base = `http://127.0.0.1:${server.address().port}`;
-  state.close = () => new Promise((resolve) => {
-    server.close(resolve);
-    server.unref();
-  });
-  return state;
+  return Object.assign(state, relay);
 }
 
 const suite = browserSuite();
