@@ -21,7 +21,7 @@ const common = {
   minify: true,
   sourcemap: false,
   write: false,
-  target: 'es2019',
+  target: 'es2020',
   legalComments: 'none',
   logLevel: 'warning',
   absWorkingDir: root,

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { tally } from '../integration/lib/fault.mjs';
 import {
-  browserSuite, clientEvents, freshChannel, newPage, publish, received, sleep, subscribeInPage,
+  browserSuite, clientEvents, freshChannel, newPage, publish, received, subscribeInPage, waitForMessages,
 } from './harness.mjs';
 import { startRelay } from './relay_proxy.mjs';
 
@@ -60,8 +60,7 @@ for (const transport of ['sse', 'stream', 'iframe', 'longpoll', 'poll', 'jsonp']
         await publish(server.url, channels[i % 3], data);
         published.push(data);
       }
-      const deadline = Date.now() + 10000;
-      while ((await received(page)).length < published.length && Date.now() < deadline) await sleep(50);
+      await waitForMessages(page, published.length, 10000).catch(() => {});
       const events = await clientEvents(page);
       assert.deepEqual(events.filter((e) => e.name === 'error').map((e) => e.value), [], 'no channel refused');
       const channelOf = (d) => channels[Number(d.slice(1)) % 3];

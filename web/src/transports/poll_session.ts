@@ -104,7 +104,8 @@ export function pollSessionDriver(name: string, carrier: PollCarrier): DriverFac
         const sid = session as string;
         await carrier.ops(host, sid, [{ op: 'unsubscribe', channel: ch.name }]);
         const body = parsePollBody(await carrier.history(host, ch.name, ch.cursor as string).promise);
-        if (closed || channels.get(ch.name) !== ch) continue;
+        if (closed) return;
+        if (channels.get(ch.name) !== ch) continue;
         applyPollBody(host, ch, body);
         settleSubscribe(host, ch, (await carrier.ops(host, sid, [{ op: 'subscribe', channel: ch.name, since: ch.cursor }]))[0]);
       }
