@@ -413,7 +413,9 @@ Error value_from_toml(const Flag& flag, const toml::node& node, Value& out) {
     case Kind::seconds:
     case Kind::rate:
       if (!node.is_number()) return wrong_type(flag.kind == Kind::seconds ? "a number of seconds" : "a number a second");
-      out = node.value<double>().value();
+      // An integer past 2^53 has no exact double, and toml++ then gives none:
+      // convert it anyway, for the range check to refuse.
+      out = node.is_integer() ? static_cast<double>(node.as_integer()->get()) : node.as_floating_point()->get();
       return {};
     case Kind::toggle:
       if (!node.is_boolean()) return wrong_type("true or false");

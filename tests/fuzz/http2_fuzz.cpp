@@ -3,9 +3,11 @@
 // input's last byte, with routes that answer at once, stream, and refuse.
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -63,13 +65,25 @@ struct Server {
   }
 };
 
+// libFuzzer's SIGALRM (every -timeout/2 + 1 seconds, without SA_RESTART) can
+// interrupt connect(); the connection then completes in the background, so an
+// EINTR is followed by waiting for it, not by a second connect().
 int connect_to(uint16_t port) {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(port);
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) __builtin_trap();
+  if (fd < 0) __builtin_trap();
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) return fd;
+  if (errno != EINTR) __builtin_trap();
+  pollfd writable{.fd = fd, .events = POLLOUT, .revents = 0};
+  while (::poll(&writable, 1, -1) < 0) {
+    if (errno != EINTR) __builtin_trap();
+  }
+  int error = 0;
+  socklen_t length = sizeof error;
+  if (::getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length) != 0 || error != 0) __builtin_trap();
   return fd;
 }
 

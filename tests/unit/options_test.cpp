@@ -462,6 +462,17 @@ TEST(OptionsConfig, ValuesAreCheckedLikeFlags) {
   EXPECT_NE(origin.message.find("not an origin"), std::string::npos) << origin.message;
 }
 
+// A TOML integer too large for a double to hold exactly (past 2^53) is still
+// a number of seconds: it is refused as out of range, not a crash at start-up.
+TEST(OptionsConfig, HugeIntegerSecondsAreOutOfRangeNotACrash) {
+  for (const char* toml : {"linger = 2000000000000000000", "heartbeat = 9007199254740993",
+                           "publish-rate = -9223372036854775808"}) {
+    const auto result = parse_config(std::string(toml) + "\n");
+    EXPECT_EQ(result.action, Action::error) << toml;
+    EXPECT_NE(result.message.find("out of range"), std::string::npos) << result.message;
+  }
+}
+
 TEST(OptionsConfig, FileIsCheckedEvenWhereTheCommandLineOverridesIt) {
   const auto result = parse_config("history = -5\n", {"--history", "5"});
   EXPECT_EQ(result.action, Action::error);
